@@ -1,0 +1,178 @@
+// Composition root of the primary process: settings → configuration → workers → signals.
+// The primary holds the node's one current configuration; workers serve it (src/runtime/).
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLogger, type Logger } from './core/logger.ts';
+import { KongError } from './core/errors.ts';
+import type { Settings } from './config/types.ts';
+import { writeResolvedEnv } from './config/index.ts';
+import type { EntitySet } from './entities/types.ts';
+import { emptyEntitySet, formatDeclarativeErrors, loadDeclarative } from './store/declarative/index.ts';
+import { Supervisor } from './runtime/supervisor.ts';
+
+/** Kong's `kong quit` default: wait this long for requests in flight before forcing the exit. */
+const DRAIN_TIMEOUT_MS = 10_000;
+const PERSISTED_DBLESS = 'dbless.json';
+
+/** A start failure whose message is meant for the operator as is (no stack trace). */
+export class StartError extends Error {}
+
+export interface StartOptions {
+  confPath?: string;
+}
+
+export function pidFilePath(prefix: string): string {
+  return join(prefix, 'portico.pid');
+}
+
+/**
+ * Runs the gateway in the foreground until SIGTERM/SIGINT/SIGQUIT; SIGHUP reloads the declarative
+ * configuration. Resolves once every worker has drained and exited.
+ */
+export async function startGateway(settings: Settings, options: StartOptions = {}): Promise<void> {
+  const logger = createLogger(settings.log_level, { process: 'primary' });
+  if (settings.database !== 'off') {
+    throw new StartError(`database '${settings.database}' is not available in this build yet; use database = off (DB-less)`);
+  }
+  preparePrefix(settings);
+  const initial = loadInitialConfig(settings, logger);
+  const nodeId = settings.node_id ?? randomUUID();
+  const supervisor = new Supervisor({
+    settings,
+    nodeId,
+    logger,
+    initialConfig: initial,
+    onConfigApplied: (config) => persistDbless(settings.prefix, config.hash, config.entities, logger),
+  });
+  const pidFile = pidFilePath(settings.prefix);
+  writeFileSync(pidFile, `${process.pid}\n`);
+  try {
+    await supervisor.start();
+  } catch (error) {
+    await supervisor.stop(1_000);
+    rmSync(pidFile, { force: true });
+    throw new StartError(error instanceof Error ? error.message : String(error));
+  }
+  logger.notice('Portico started', { prefix: settings.prefix, workers: supervisor.workerPids().length, conf: options.confPath ?? null, node_id: nodeId });
+
+  return new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.notice(`received ${signal}; draining workers`);
+      void supervisor.stop(DRAIN_TIMEOUT_MS).then(() => {
+        rmSync(pidFile, { force: true });
+        logger.notice('Portico stopped');
+        resolve();
+      });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGQUIT', () => stop('SIGQUIT'));
+    process.on('SIGHUP', () => {
+      if (!stopping) void reload(settings, supervisor, logger);
+    });
+  });
+}
+
+/** SIGHUP: re-read the declarative file; an invalid file leaves the running configuration in place. */
+async function reload(settings: Settings, supervisor: Supervisor, logger: Logger): Promise<void> {
+  const source = declarativeSource(settings);
+  if (!source) {
+    logger.notice('reload: no declarative_config to re-read; configuration unchanged');
+    return;
+  }
+  try {
+    const { entities, hash } = loadDeclarative(source.text());
+    if (hash === supervisor.currentConfig.hash) {
+      logger.notice('reload: configuration unchanged');
+      return;
+    }
+    const applied = await supervisor.applyConfig(hash, entities);
+    logger.notice('reload: configuration applied', { version: applied.version, hash });
+  } catch (error) {
+    const report = error instanceof KongError ? formatDeclarativeErrors(error) : String(error);
+    logger.error(`reload: invalid declarative configuration in ${source.name}; keeping the running configuration\n${report}`);
+  }
+}
+
+function declarativeSource(settings: Settings): { name: string; text: () => string } | null {
+  if (settings.declarative_config) {
+    const path = settings.declarative_config;
+    return { name: path, text: () => readFileSync(path, 'utf8') };
+  }
+  if (settings.declarative_config_string) {
+    const value = settings.declarative_config_string;
+    return { name: 'declarative_config_string', text: () => value };
+  }
+  return null;
+}
+
+function loadInitialConfig(settings: Settings, logger: Logger): { hash: string; entities: EntitySet } {
+  const source = declarativeSource(settings);
+  if (source) {
+    let text: string;
+    try {
+      text = source.text();
+    } catch (error) {
+      throw new StartError(`could not read declarative_config ${source.name}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    try {
+      const { entities, hash } = loadDeclarative(text);
+      return { entities, hash };
+    } catch (error) {
+      if (error instanceof KongError) throw new StartError(`invalid declarative configuration in ${source.name}:\n${formatDeclarativeErrors(error)}`);
+      throw error;
+    }
+  }
+  // Like Kong reusing its LMDB copy: the last configuration POSTed to /config survives a restart.
+  const persisted = join(settings.prefix, PERSISTED_DBLESS);
+  if (existsSync(persisted)) {
+    try {
+      const saved = JSON.parse(readFileSync(persisted, 'utf8')) as { hash: string; entities: EntitySet };
+      logger.notice('loaded the last applied configuration from the prefix', { hash: saved.hash });
+      return saved;
+    } catch (error) {
+      logger.warn('ignoring an unreadable persisted configuration', { file: persisted, error: String(error) });
+    }
+  }
+  return { hash: '0'.repeat(32), entities: emptyEntitySet() };
+}
+
+function persistDbless(prefix: string, hash: string, entities: EntitySet, logger: Logger): void {
+  const target = join(prefix, PERSISTED_DBLESS);
+  const temporary = `${target}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, JSON.stringify({ hash, entities }));
+    renameSync(temporary, target);
+  } catch (error) {
+    logger.error('could not persist the applied configuration', { file: target, error: String(error) });
+  }
+}
+
+function preparePrefix(settings: Settings): void {
+  try {
+    mkdirSync(settings.prefix, { recursive: true });
+  } catch (error) {
+    throw new StartError(`could not create prefix ${settings.prefix}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const pidFile = pidFilePath(settings.prefix);
+  if (existsSync(pidFile)) {
+    const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+      throw new StartError(`Portico is already running in ${settings.prefix} (pid ${pid})`);
+    }
+  }
+  writeResolvedEnv(settings);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
