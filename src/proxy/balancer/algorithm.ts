@@ -1,0 +1,31 @@
+// The strategy behind a balancer, picked by upstream.algorithm. An algorithm Portico does not
+// implement fails when the balancer is built, never by silently balancing another way.
+
+import type { Upstream } from '../../entities/types.ts';
+import { createConsistentHashing } from './consistent-hashing.ts';
+import { createLeastConnections } from './least-connections.ts';
+import { createRoundRobin } from './round-robin.ts';
+import type { Address } from './targets.ts';
+import type { Peer } from './types.ts';
+
+export interface Algorithm {
+  /** Replace the address set (after a target or DNS change). */
+  rebuild(addresses: readonly Address[]): void;
+  /** A peer, preferring ones not in `tried`; null when there is none with weight. */
+  pick(tried: readonly Peer[], hashInput?: string): Peer | null;
+  onStart?(peer: Peer): void;
+  onEnd?(peer: Peer): void;
+}
+
+export function createAlgorithm(upstream: Upstream): Algorithm {
+  switch (upstream.algorithm) {
+    case 'round-robin':
+      return createRoundRobin();
+    case 'least-connections':
+      return createLeastConnections();
+    case 'consistent-hashing':
+      return createConsistentHashing(upstream.slots);
+    default:
+      throw new Error(`load-balancing algorithm '${String(upstream.algorithm)}' of upstream '${upstream.name}' is not supported`);
+  }
+}

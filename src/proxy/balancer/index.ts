@@ -1,0 +1,11 @@
+// Public API of the load balancer, used by the proxy. Everything else in this folder is private.
+
+export type { Peer, DnsRecord, DnsResolver, Balancer, BalancerOptions } from './types.ts';
+export { BalancerError } from './errors.ts';
+export type { BalancerErrorKind } from './errors.ts';
+export { createSystemResolver } from './system-resolver.ts';
+export type { SystemResolverOptions } from './system-resolver.ts';
+export { createBalancer } from './create-balancer.ts';
+export { resolvePeer } from './resolve-peer.ts';
+export { hashValueFor, hashCookieHeader } from './hash-value.ts';
+export type { HashRequest, HashValue } from './hash-value.ts';
