@@ -71,4 +71,54 @@ export interface Settings {
   ssl_cipher_suite: string;
   /** Every property as a resolved string (for GET / configuration; secrets redacted there). */
   raw: Record<string, string>;
+
+  // ---- Added by the settings loader (additive to the original contract). ----
+  /** Absolute path of the conf file that was read, or null when none was. */
+  conf_path: string | null;
+  role: 'traditional' | 'control_plane' | 'data_plane';
+  /** `bundled` expanded later; `off` → []. */
+  vaults: string[];
+  anonymous_reports: boolean;
+  /** Bytes; nginx_admin_client_max_body_size (Kong default 10m) — the Admin API body limit. */
+  admin_client_max_body_size: number;
+  /** Bytes; nginx_admin_client_body_buffer_size. */
+  admin_client_body_buffer_size: number;
+  /** Bytes. */
+  mem_cache_size: number;
+  /** Seconds, as in Kong (0 = never expire); db_cache_neg_ttl null = same as db_cache_ttl. */
+  db_cache_ttl: number;
+  db_cache_neg_ttl: number | null;
+  db_resurrect_ttl: number;
+  /** Seconds. */
+  db_update_propagation: number;
+  worker_consistency: 'strict' | 'eventual';
+  /** Seconds. */
+  worker_state_update_frequency: number;
+  /** Custom error page templates (file paths) per format; null = built-in. */
+  error_template_html: string | null;
+  error_template_json: string | null;
+  error_template_xml: string | null;
+  error_template_plain: string | null;
+  pg_schema: string | null;
+  pg_ssl: boolean;
+  pg_ssl_verify: boolean;
+  pg_max_concurrent_queries: number;
+  pg_semaphore_timeout: number;
+  /** OpenSSL cipher list; required when ssl_cipher_suite = custom, else derived from the suite. */
+  ssl_ciphers: string | null;
+  admin_ssl_cert: string[];
+  admin_ssl_cert_key: string[];
+  admin_gui_ssl_cert: string[];
+  admin_gui_ssl_cert_key: string[];
+  status_ssl_cert: string[];
+  status_ssl_cert_key: string[];
+  admin_gui_path: string;
+  admin_gui_url: string | null;
+  cluster_listen: ListenAddress[];
+  cluster_control_plane: string;
+  cluster_mtls: 'shared' | 'pki';
+  cluster_cert: string | null;
+  cluster_cert_key: string | null;
+  cluster_ca_cert: string | null;
+  cluster_server_name: string | null;
 }
