@@ -1,0 +1,102 @@
+// Candidate index by path: a compressed radix tree keyed by each entry's literal path prefix
+// (prefix paths as is, regex paths by their literal head). Walking the request path visits
+// only the nodes whose key is a prefix of it, so lookup cost depends on the path length, not
+// on the number of routes. Entries without paths sit in a separate list.
+import type { CompiledEntry } from './entry.ts';
+
+interface RadixNode {
+  /** Edge label from the parent. */
+  label: string;
+  children: Map<number, RadixNode>;
+  entries: CompiledEntry[];
+}
+
+function newNode(label: string): RadixNode {
+  return { label, children: new Map(), entries: [] };
+}
+
+/** Receives candidate lists (each sorted by rank) while an index is searched. */
+export interface CandidateVisitor {
+  visit(list: readonly CompiledEntry[]): void;
+}
+
+export class PathIndex {
+  private readonly root: RadixNode = newNode('');
+  private readonly pathless: CompiledEntry[] = [];
+  /** Operation counter for tests and benchmarks: nodes visited during searches. */
+  nodesVisited = 0;
+
+  add(entry: CompiledEntry): void {
+    if (entry.paths === null) {
+      pushOnce(this.pathless, entry);
+      return;
+    }
+    for (const path of entry.paths) this.insert(path.indexKey, entry);
+  }
+
+  private insert(key: string, entry: CompiledEntry): void {
+    let node = this.root;
+    let position = 0;
+    for (;;) {
+      if (position === key.length) {
+        pushOnce(node.entries, entry);
+        return;
+      }
+      const first = key.charCodeAt(position);
+      const child = node.children.get(first);
+      if (child === undefined) {
+        const leaf = newNode(key.slice(position));
+        leaf.entries.push(entry);
+        node.children.set(first, leaf);
+        return;
+      }
+      const label = child.label;
+      let common = 0;
+      while (common < label.length && position + common < key.length
+        && label.charCodeAt(common) === key.charCodeAt(position + common)) common++;
+      if (common < label.length) {
+        // Split the edge: a new middle node takes the shared part.
+        const middle = newNode(label.slice(0, common));
+        child.label = label.slice(common);
+        middle.children.set(child.label.charCodeAt(0), child);
+        node.children.set(first, middle);
+        node = middle;
+      } else {
+        node = child;
+      }
+      position += common;
+    }
+  }
+
+  /** Sort every candidate list by rank once all entries are added. */
+  finalize(): void {
+    const byRank = (a: CompiledEntry, b: CompiledEntry): number => a.rank - b.rank;
+    this.pathless.sort(byRank);
+    const stack: RadixNode[] = [this.root];
+    while (stack.length > 0) {
+      const node = stack.pop() as RadixNode;
+      node.entries.sort(byRank);
+      for (const child of node.children.values()) stack.push(child);
+    }
+  }
+
+  /** Hand every candidate list relevant to `path` to the visitor. */
+  search(path: string, visitor: CandidateVisitor): void {
+    if (this.pathless.length > 0) visitor.visit(this.pathless);
+    let node = this.root;
+    let position = 0;
+    for (;;) {
+      this.nodesVisited++;
+      if (node.entries.length > 0) visitor.visit(node.entries);
+      if (position >= path.length) return;
+      const child = node.children.get(path.charCodeAt(position));
+      if (child === undefined || !path.startsWith(child.label, position)) return;
+      position += child.label.length;
+      node = child;
+    }
+  }
+}
+
+function pushOnce(list: CompiledEntry[], entry: CompiledEntry): void {
+  if (list[list.length - 1] !== entry) list.push(entry);
+}
