@@ -3,6 +3,7 @@
 
 import type { Upstream } from '../../entities/types.ts';
 import { createConsistentHashing } from './consistent-hashing.ts';
+import { createLatency } from './latency.ts';
 import { createLeastConnections } from './least-connections.ts';
 import { createRoundRobin } from './round-robin.ts';
 import type { Address } from './targets.ts';
@@ -14,10 +15,10 @@ export interface Algorithm {
   /** A peer, preferring ones not in `tried`; null when there is none with weight. */
   pick(tried: readonly Peer[], hashInput?: string): Peer | null;
   onStart?(peer: Peer): void;
-  onEnd?(peer: Peer): void;
+  onEnd?(peer: Peer, latencyMs?: number): void;
 }
 
-export function createAlgorithm(upstream: Upstream): Algorithm {
+export function createAlgorithm(upstream: Upstream, now: () => number): Algorithm {
   switch (upstream.algorithm) {
     case 'round-robin':
       return createRoundRobin();
@@ -25,6 +26,8 @@ export function createAlgorithm(upstream: Upstream): Algorithm {
       return createLeastConnections();
     case 'consistent-hashing':
       return createConsistentHashing(upstream.slots);
+    case 'latency':
+      return createLatency(now);
     default:
       throw new Error(`load-balancing algorithm '${String(upstream.algorithm)}' of upstream '${upstream.name}' is not supported`);
   }

@@ -27,8 +27,8 @@ interface TargetState {
 }
 
 export function createBalancer(upstream: Upstream, targets: Target[], options: BalancerOptions = {}): Balancer {
-  const algorithm = createAlgorithm(upstream); // throws for an algorithm we do not implement
   const now = options.now ?? Date.now;
+  const algorithm = createAlgorithm(upstream, now); // throws for an algorithm we do not implement
   const resolver = options.resolver ?? defaultResolver();
   const cache = cacheFor(resolver, options.now);
   const states: TargetState[] = activeTargets(upstream, targets).map((target) => ({
@@ -132,9 +132,7 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
       closed = true;
     },
   };
-  if (algorithm.onStart && algorithm.onEnd) {
-    balancer.onStart = algorithm.onStart;
-    balancer.onEnd = algorithm.onEnd;
-  }
+  if (algorithm.onStart) balancer.onStart = algorithm.onStart;
+  if (algorithm.onEnd) balancer.onEnd = algorithm.onEnd;
   return balancer;
 }

@@ -19,6 +19,7 @@ test('IP literals become peers synchronously, without DNS', () => {
   const resolver = new ScriptedResolver();
   assert.deepEqual(resolvePeer('192.0.2.7', 8080, resolver), { host: '192.0.2.7', port: 8080, hostname: '192.0.2.7', targetId: null });
   assert.deepEqual(resolvePeer('[2001:db8::1]', 443, resolver), { host: '2001:db8::1', port: 443, hostname: '[2001:db8::1]', targetId: null });
+  assert.deepEqual(resolvePeer('2001:db8::2', 443, resolver), { host: '2001:db8::2', port: 443, hostname: '[2001:db8::2]', targetId: null });
   assert.equal(resolver.queries.length, 0);
 });
 

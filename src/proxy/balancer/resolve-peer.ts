@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { cacheFor } from './dns-cache.ts';
 import type { DnsAnswer } from './dns-cache.ts';
 import { defaultResolver } from './default-resolver.ts';
+import { hostForHeader } from './targets.ts';
 import type { DnsResolver, Peer } from './types.ts';
 
 const cursors = new WeakMap<DnsAnswer, number>();
@@ -21,7 +22,7 @@ function fromAnswer(answer: DnsAnswer, hostname: string, port: number): Peer {
 
 export function resolvePeer(host: string, port: number, resolver?: DnsResolver): Peer | Promise<Peer> {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (isIP(bare) !== 0) return { host: bare, port, hostname: host, targetId: null };
+  if (isIP(bare) !== 0) return { host: bare, port, hostname: hostForHeader(bare), targetId: null };
   const answer = cacheFor(resolver ?? defaultResolver()).lookup(bare);
   if (answer instanceof Promise) return answer.then((a) => fromAnswer(a, host, port));
   return fromAnswer(answer, host, port);

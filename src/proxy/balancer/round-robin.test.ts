@@ -42,10 +42,11 @@ test('upstream.host_header overrides the Host name of every peer', () => {
   assert.equal(pickSync(balancer).hostname, 'api.internal:8443');
 });
 
-test('IPv6 targets are unbracketed for connecting', () => {
+test('IPv6 targets are unbracketed for connecting, bracketed for the Host header', () => {
   const peer = pickSync(createBalancer(upstreamRow(), [targetRow('[::1]:8080')]));
   assert.equal(peer.host, '::1');
   assert.equal(peer.port, 8080);
+  assert.equal(peer.hostname, '[::1]');
 });
 
 test('weight 0 disables a target', () => {
@@ -100,5 +101,6 @@ test('no targets, or only disabled ones, is Kong\'s ring-balancer failure', () =
 });
 
 test('an algorithm Portico does not implement fails when the balancer is built', () => {
-  assert.throws(() => createBalancer(upstreamRow({ algorithm: 'latency' }), [targetRow('10.0.0.1:80')]), /'latency'.*not supported/);
+  const unknown = 'sticky-random' as ReturnType<typeof upstreamRow>['algorithm'];
+  assert.throws(() => createBalancer(upstreamRow({ algorithm: unknown }), [targetRow('10.0.0.1:80')]), /'sticky-random'.*not supported/);
 });

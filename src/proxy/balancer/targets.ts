@@ -27,6 +27,11 @@ const DEFAULT_TARGET_PORT = 8000;
 /** Kong's SRV_0_WEIGHT: an SRV entry of weight 0 is kept, but hit as rarely as possible. */
 const SRV_ZERO_WEIGHT = 1;
 
+/** IPv6 literals go into a Host header in brackets (Kong keeps them from the `[v6]:port` target). */
+export function hostForHeader(host: string): string {
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
 /** Splits `host:port`, `[v6]:port`, bare hosts and bare IPv6 literals. */
 export function splitHostPort(value: string): { host: string; port: number } {
   if (value.startsWith('[')) {
@@ -67,7 +72,7 @@ function hostHeaderFor(upstream: Upstream, target: ActiveTarget, record?: DnsRec
   if (upstream.host_header !== null && upstream.host_header !== '') return upstream.host_header;
   // Kong setHostHeader: an SRV entry naming another host uses that name only with use_srv_name.
   if (record?.name !== undefined && upstream.use_srv_name) return record.name;
-  return target.host;
+  return hostForHeader(target.host);
 }
 
 export function ipTargetAddresses(upstream: Upstream, target: ActiveTarget): Address[] {

@@ -48,9 +48,14 @@ export interface Balancer {
    * Throws/rejects BalancerError('no_peers') when nothing is usable.
    */
   pick(tried: readonly Peer[], hashInput?: string): Peer | Promise<Peer>;
-  /** least-connections bookkeeping: call when a connection to `peer` starts / ends. */
+  /**
+   * Feedback hooks; present only for algorithms that use them (least-connections: both;
+   * latency: onEnd). Call onStart when a try to `peer` starts and onEnd when it finishes,
+   * with the try's connect + response time in ms (Kong's upstream_connect_time +
+   * upstream_response_time) so the latency algorithm can learn.
+   */
   onStart?(peer: Peer): void;
-  onEnd?(peer: Peer): void;
+  onEnd?(peer: Peer, latencyMs?: number): void;
   /** Stop background work; later DNS answers are ignored. */
   close(): void;
 }
