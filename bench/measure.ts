@@ -1,0 +1,101 @@
+// Measures one scenario against every system in the same pass: warm each up, then interleave the
+// measured runs (A B C, A B C, …) so slow drift of the machine spreads evenly over the systems.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startRssSampler } from './processes.ts';
+import { answersCorrectly } from './portico.ts';
+import { summarizeRuns } from './stats.ts';
+import { runWrk } from './wrk.ts';
+import type { WrkResult } from './stats.ts';
+import type { Scenario } from './scenarios.ts';
+import type { TargetOutcome } from './report.ts';
+
+export interface MeasuredSystem {
+  name: string;
+  port: number;
+  /** Root of the process tree whose RSS counts for this system. */
+  rootPid: number;
+}
+
+export interface MeasureSettings {
+  warmupSeconds: number;
+  durationSeconds: number;
+  runs: number;
+  connections: number;
+  threads: number;
+  loadCpus: string | null;
+  /** Where the scenario's Lua script is written. */
+  dir: string;
+  log: (line: string) => void;
+}
+
+interface Progress {
+  system: MeasuredSystem;
+  runs: WrkResult[];
+  peakRss: number;
+  error: string | null;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+export async function measureScenario(
+  scenario: Scenario,
+  systems: readonly MeasuredSystem[],
+  settings: MeasureSettings,
+): Promise<TargetOutcome[]> {
+  let script: string | undefined;
+  if (scenario.luaScript !== null) {
+    script = join(settings.dir, `${scenario.name}.lua`);
+    writeFileSync(script, scenario.luaScript);
+  }
+  const wrkFor = (system: MeasuredSystem, durationSeconds: number): Promise<WrkResult> =>
+    runWrk({
+      url: `http://127.0.0.1:${system.port}${scenario.path}`,
+      durationSeconds,
+      connections: settings.connections,
+      threads: settings.threads,
+      script,
+      cpus: settings.loadCpus,
+    });
+  const progress: Progress[] = systems.map((system) => ({ system, runs: [], peakRss: 0, error: null }));
+
+  for (const entry of progress) {
+    // A wrong answer (404 from a router that did not load, a short body) must not be benchmarked.
+    if (!(await answersCorrectly(entry.system.port, scenario))) {
+      entry.error = `did not answer ${scenario.probe.path} with 200 and ${scenario.bodyBytes} bytes`;
+      settings.log(`  ${entry.system.name}: ${entry.error}`);
+      continue;
+    }
+    settings.log(`  ${entry.system.name}: warm-up ${settings.warmupSeconds} s`);
+    await wrkFor(entry.system, settings.warmupSeconds).catch((error: unknown) => {
+      entry.error = `warm-up failed: ${message(error)}`;
+    });
+  }
+
+  for (let run = 1; run <= settings.runs; run++) {
+    for (const entry of progress) {
+      if (entry.error !== null) continue;
+      const sampler = startRssSampler(entry.system.rootPid);
+      try {
+        const result = await wrkFor(entry.system, settings.durationSeconds);
+        entry.runs.push(result);
+        settings.log(
+          `  ${entry.system.name} run ${run}/${settings.runs}: ${Math.round(result.requestsPerSecond)} req/s, ` +
+            `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`,
+        );
+      } catch (error) {
+        entry.error = `run ${run} failed: ${message(error)}`;
+      } finally {
+        entry.peakRss = Math.max(entry.peakRss, sampler.stop());
+      }
+    }
+  }
+
+  return progress.map((entry) => ({
+    target: entry.system.name,
+    summary: entry.error === null && entry.runs.length > 0 ? summarizeRuns(entry.runs, scenario.bodyBytes, entry.peakRss > 0 ? entry.peakRss : null) : null,
+    error: entry.error,
+  }));
+}

@@ -1,0 +1,101 @@
+// Command-line flags of `npm run bench`. Pure parsing so the defaults and --quick are testable.
+import { parseArgs } from 'node:util';
+import { SCENARIO_NAMES } from './scenarios.ts';
+import type { ScenarioName } from './scenarios.ts';
+
+export interface BenchOptions {
+  scenarios: ScenarioName[];
+  warmupSeconds: number;
+  durationSeconds: number;
+  runs: number;
+  connections: number;
+  threads: number;
+  /** Shell command for the system under test, or null for Portico. */
+  targetCommand: string | null;
+  targetName: string;
+  /** false: measure the baselines only. */
+  includeSubject: boolean;
+  /** Where the Markdown goes; null = stdout only. */
+  docsPath: string | null;
+  startTimeoutMs: number;
+  keepTemp: boolean;
+  quick: boolean;
+}
+
+export const USAGE = `Usage: node bench/run.ts [options]
+  --scenario <names>   comma-separated, repeatable: ${SCENARIO_NAMES.join(', ')} (default: all)
+  --duration <s>       seconds per measured wrk run (default 10)
+  --runs <n>           measured runs per system, medians reported (default 3)
+  --warmup <s>         warm-up seconds per system and scenario (default 5)
+  --connections <n>    wrk connections (default 50)
+  --quick              smoke run: 1 s warm-up, 2 s runs, 1 run, docs not written
+  --target-cmd <cmd>   bench this command instead of Portico; placeholders {port} {admin_port}
+                       {upstream_port} {config} {prefix}; the KONG_* env is set as for Portico
+  --target-name <name> label of the system under test (default: portico, or "target")
+  --baselines-only     measure only the upstream direct and the nginx proxy
+  --docs <path>        Markdown output (default docs/benchmarks.md; --no-docs for stdout only)
+  --no-docs            do not write the Markdown file
+  --start-timeout <s>  how long the system under test may take to serve (default 60)
+  --keep-temp          keep the temporary directory (configs, logs) for inspection`;
+
+function positiveNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive number, got '${value}'`);
+  return parsed;
+}
+
+function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  const parsed = positiveNumber(name, value, fallback);
+  if (!Number.isInteger(parsed)) throw new Error(`--${name} must be a whole number, got '${value}'`);
+  return parsed;
+}
+
+export function parseBenchOptions(argv: readonly string[], defaultDocsPath: string): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      scenario: { type: 'string', multiple: true },
+      duration: { type: 'string' },
+      runs: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'target-cmd': { type: 'string' },
+      'target-name': { type: 'string' },
+      'baselines-only': { type: 'boolean', default: false },
+      docs: { type: 'string' },
+      'no-docs': { type: 'boolean', default: false },
+      'start-timeout': { type: 'string' },
+      'keep-temp': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new Error(USAGE);
+  const requested = (values.scenario ?? []).flatMap((entry) => entry.split(',')).map((name) => name.trim());
+  for (const name of requested) {
+    if (!SCENARIO_NAMES.includes(name as ScenarioName)) {
+      throw new Error(`unknown scenario '${name}' (known: ${SCENARIO_NAMES.join(', ')})`);
+    }
+  }
+  // Keep the canonical order so passthrough is measured before routes-10k is compared to it.
+  const scenarios = requested.length === 0 ? [...SCENARIO_NAMES] : SCENARIO_NAMES.filter((name) => requested.includes(name));
+  const quick = values.quick;
+  const targetCommand = values['target-cmd'] ?? null;
+  return {
+    scenarios,
+    warmupSeconds: positiveInteger('warmup', values.warmup, quick ? 1 : 5),
+    durationSeconds: positiveInteger('duration', values.duration, quick ? 2 : 10),
+    runs: positiveInteger('runs', values.runs, quick ? 1 : 3),
+    connections: positiveInteger('connections', values.connections, 50),
+    threads: 1,
+    targetCommand,
+    targetName: values['target-name'] ?? (targetCommand === null ? 'portico' : 'target'),
+    includeSubject: !values['baselines-only'],
+    docsPath: values['no-docs'] || (quick && values.docs === undefined) ? null : (values.docs ?? defaultDocsPath),
+    startTimeoutMs: positiveNumber('start-timeout', values['start-timeout'], 60) * 1000,
+    keepTemp: values['keep-temp'],
+    quick,
+  };
+}

@@ -1,0 +1,186 @@
+// Renders a bench run as the Markdown page docs/benchmarks.md. Pure: the run's data in, text out.
+import { ratio } from './stats.ts';
+import type { TargetSummary } from './stats.ts';
+import type { ScenarioName } from './scenarios.ts';
+
+export const DIRECT = 'direct';
+export const NGINX_PROXY = 'nginx-proxy';
+
+export interface TargetOutcome {
+  target: string;
+  summary: TargetSummary | null;
+  /** Why there are no numbers (failed to start, wrk failed …). */
+  error: string | null;
+}
+
+export interface ScenarioResult {
+  scenario: ScenarioName;
+  description: string;
+  bodyBytes: number;
+  outcomes: TargetOutcome[];
+}
+
+export interface MachineFacts {
+  cpuModel: string;
+  cpuCount: number;
+  memoryTotal: string;
+  kernel: string;
+  nodeVersion: string;
+  /** 1-minute load average before and after the run: other work on the machine adds noise. */
+  loadAverageBefore: number;
+  loadAverageAfter: number;
+  nginxVersion: string;
+  wrkVersion: string;
+}
+
+export interface MethodFacts {
+  warmupSeconds: number;
+  durationSeconds: number;
+  runs: number;
+  connections: number;
+  threads: number;
+  proxyCpus: string | null;
+  loadCpus: string | null;
+}
+
+export interface BenchReport {
+  date: string;
+  /** The system under test's name in tables ("portico" or --target-name). */
+  subject: string;
+  /** How the subject was started (for the record); null when only baselines ran. */
+  subjectCommand: string | null;
+  machine: MachineFacts;
+  method: MethodFacts;
+  scenarios: ScenarioResult[];
+  notes: string[];
+}
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+function formatRatio(value: number | null): string {
+  return value === null ? '–' : value.toFixed(2);
+}
+
+function formatMs(value: number): string {
+  return `${value.toFixed(2)} ms`;
+}
+
+function formatMiB(bytes: number | null): string {
+  return bytes === null ? '–' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function formatMBps(bytesPerSecond: number): string {
+  return `${integer.format(bytesPerSecond / 1_000_000)} MB/s`;
+}
+
+export function findSummary(result: ScenarioResult | undefined, target: string): TargetSummary | null {
+  return result?.outcomes.find((outcome) => outcome.target === target)?.summary ?? null;
+}
+
+function warnings(summary: TargetSummary): string {
+  const parts: string[] = [];
+  if (summary.non2xx > 0) parts.push(`${summary.non2xx} non-2xx`);
+  if (summary.socketErrors > 0) parts.push(`${summary.socketErrors} socket errors`);
+  return parts.length > 0 ? ` ⚠ ${parts.join(', ')}` : '';
+}
+
+export function renderScenarioTable(result: ScenarioResult): string {
+  const withThroughput = result.bodyBytes >= 100_000;
+  const nginx = findSummary(result, NGINX_PROXY);
+  const direct = findSummary(result, DIRECT);
+  const columns = ['system', 'req/s', 'runs min–max', ...(withThroughput ? ['MB/s'] : []), 'p50', 'p99', 'peak RSS', '÷ nginx proxy', '÷ direct'];
+  const lines = [`| ${columns.join(' | ')} |`, `|${columns.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`];
+  for (const outcome of result.outcomes) {
+    const summary = outcome.summary;
+    if (summary === null) {
+      lines.push(`| ${outcome.target} | ${outcome.error ?? 'no result'} |${' |'.repeat(columns.length - 2)}`);
+      continue;
+    }
+    const cells = [
+      outcome.target,
+      `${integer.format(summary.requestsPerSecond)}${warnings(summary)}`,
+      `${integer.format(summary.minRequestsPerSecond)}–${integer.format(summary.maxRequestsPerSecond)}`,
+      ...(withThroughput ? [formatMBps(summary.bodyBytesPerSecond)] : []),
+      formatMs(summary.p50Ms),
+      formatMs(summary.p99Ms),
+      formatMiB(summary.peakRssBytes),
+      formatRatio(ratio(summary.requestsPerSecond, nginx?.requestsPerSecond)),
+      formatRatio(ratio(summary.requestsPerSecond, direct?.requestsPerSecond)),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The headline ratios: subject vs nginx proxy and direct per scenario, and the cost of 10k routes. */
+export function renderRatioTable(report: BenchReport): string {
+  const { subject } = report;
+  const lines = [`| scenario | ${subject} ÷ nginx proxy | ${subject} ÷ direct |`, '|---|---:|---:|'];
+  for (const result of report.scenarios) {
+    const mine = findSummary(result, subject);
+    const measure = (summary: TargetSummary | null): number | undefined =>
+      result.bodyBytes >= 100_000 ? summary?.bodyBytesPerSecond : summary?.requestsPerSecond;
+    lines.push(
+      `| ${result.scenario} | ${formatRatio(ratio(measure(mine), measure(findSummary(result, NGINX_PROXY))))} | ${formatRatio(
+        ratio(measure(mine), measure(findSummary(result, DIRECT))),
+      )} |`,
+    );
+  }
+  const one = report.scenarios.find((result) => result.scenario === 'passthrough');
+  const many = report.scenarios.find((result) => result.scenario === 'routes-10k');
+  if (one && many) {
+    const raw = ratio(findSummary(many, subject)?.requestsPerSecond, findSummary(one, subject)?.requestsPerSecond);
+    // wrk's Lua request picker costs the load generator too; dividing by nginx's own 10k/1 ratio
+    // (nginx proxies every path with one location) leaves the router's share.
+    const nginxRaw = ratio(findSummary(many, NGINX_PROXY)?.requestsPerSecond, findSummary(one, NGINX_PROXY)?.requestsPerSecond);
+    lines.push('');
+    lines.push('| 10k routes vs 1 route | req/s ratio |', '|---|---:|');
+    lines.push(`| ${subject}: routes-10k ÷ passthrough | ${formatRatio(raw)} |`);
+    lines.push(`| nginx proxy: routes-10k ÷ passthrough (load-generator cost of the Lua picker) | ${formatRatio(nginxRaw)} |`);
+    lines.push(`| ${subject}, normalised by nginx's ratio (the router's own cost) | ${formatRatio(ratio(raw, nginxRaw))} |`);
+  }
+  return lines.join('\n');
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const { machine, method } = report;
+  const pin = (cpus: string | null): string => (cpus === null ? 'unpinned' : `CPU ${cpus}`);
+  const sections = [
+    '# Benchmarks',
+    '',
+    `Generated by \`npm run bench\` (bench/run.ts) on ${report.date}. Every number below was measured in that one run;`,
+    'absolute numbers on these machines drift 10–15 % between runs, while ratios measured in the same run hold within',
+    'about ±0.03, so compare the ratios.',
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${machine.cpuModel}, ${machine.cpuCount} logical CPUs (nproc)`,
+    `- Memory: ${machine.memoryTotal} total (free)`,
+    `- Kernel: ${machine.kernel}`,
+    `- Node: ${machine.nodeVersion} (runs ${report.subject})`,
+    `- Baselines: ${machine.nginxVersion}; load: ${machine.wrkVersion}`,
+    `- 1-minute load average: ${machine.loadAverageBefore.toFixed(2)} before, ${machine.loadAverageAfter.toFixed(2)} after the run`,
+    '',
+    '## Method',
+    '',
+    '- Systems compared in the same run: **direct** (the nginx upstream itself), **nginx-proxy** (nginx, 1 worker,',
+    report.subjectCommand === null
+      ? '  reverse proxy with upstream keep-alive); no system under test in this run (--baselines-only).'
+      : `  reverse proxy with upstream keep-alive) and **${report.subject}** (\`${report.subjectCommand}\`).`,
+    '- Upstream: nginx, 1 worker, `return 200` with a 100-byte body; a static 1 MiB file for large-body.',
+    `- Pinning: the proxy under test on ${pin(method.proxyCpus)}; wrk and the upstream on ${pin(method.loadCpus)} (\`taskset\`).`,
+    `- Load: \`wrk -t${method.threads} -c${method.connections} -d${method.durationSeconds}s --latency\` (keep-alive) after a`,
+    `  ${method.warmupSeconds} s warm-up per system; ${method.runs} run(s) per system, interleaved between systems; medians of`,
+    '  req/s, p50 and p99. Peak RSS is the largest sum of VmRSS over the process tree (master/primary and',
+    '  workers) sampled every 200 ms during the measured runs.',
+    '- Ratios are req/s ratios (large-body: MB/s of response body). "÷ nginx proxy" is the practical target.',
+    '',
+    '## Results',
+  ];
+  for (const result of report.scenarios) {
+    sections.push('', `### ${result.scenario}`, '', result.description, '', renderScenarioTable(result));
+  }
+  if (report.subjectCommand !== null) sections.push('', '## Ratios', '', renderRatioTable(report));
+  if (report.notes.length > 0) sections.push('', '## Notes', '', ...report.notes.map((note) => `- ${note}`));
+  return `${sections.join('\n')}\n`;
+}

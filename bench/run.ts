@@ -1,0 +1,155 @@
+// `npm run bench`: Portico against nginx baselines measured in the same run (method: see
+// docs/benchmarks.md and /work/shared/perf/README.md). Everything listens on 127.0.0.1 only, every
+// step is bounded in time, and every process started here is killed by PID when it ends.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { collectMachineFacts, cpuCount, pinSelf } from './machine.ts';
+import { measureScenario } from './measure.ts';
+import { startBaselines } from './nginx.ts';
+import { parseBenchOptions } from './options.ts';
+import { startTarget } from './portico.ts';
+import { killAllTracked, killAllTrackedNow } from './processes.ts';
+import { DIRECT, NGINX_PROXY, renderMarkdown } from './report.ts';
+import { SCENARIOS } from './scenarios.ts';
+import type { BenchOptions } from './options.ts';
+import type { BenchReport, ScenarioResult } from './report.ts';
+import type { MeasuredSystem } from './measure.ts';
+import type { RunningTarget } from './portico.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Upper bound of the whole run; past it the watchdog kills everything and exits non-zero. */
+function expectedSeconds(options: BenchOptions): number {
+  const perSystem = options.warmupSeconds + options.runs * options.durationSeconds;
+  return options.scenarios.length * (3 * perSystem + options.startTimeoutMs / 1000);
+}
+
+async function bench(options: BenchOptions, tempDir: string): Promise<BenchReport> {
+  const twoCpus = cpuCount() >= 2;
+  const proxyCpus = twoCpus ? '0' : null;
+  const loadCpus = twoCpus ? '1' : null;
+  const notes: string[] = [];
+  const loadAverageBefore = loadavg()[0];
+  if (!twoCpus) notes.push('Fewer than 2 CPUs: nothing was pinned, so load generator and proxy shared the CPU.');
+  if (loadCpus !== null) pinSelf(loadCpus);
+
+  const { upstream, proxy } = await startBaselines(tempDir, loadCpus, proxyCpus);
+  const upstreamPort = upstream.port;
+  const proxyPort = proxy.port;
+  log(`upstream nginx on ${upstreamPort} (pid ${upstream.process.pid}), nginx proxy on ${proxyPort} (pid ${proxy.process.pid})`);
+
+  const scenarios: ScenarioResult[] = [];
+  for (const name of options.scenarios) {
+    const scenario = SCENARIOS[name];
+    log(`scenario ${name}: ${scenario.description}`);
+    const scenarioDir = join(tempDir, name);
+    mkdirSync(scenarioDir, { recursive: true });
+    const systems: MeasuredSystem[] = [
+      { name: DIRECT, port: upstreamPort, rootPid: upstream.process.pid },
+      { name: NGINX_PROXY, port: proxyPort, rootPid: proxy.process.pid },
+    ];
+    let subject: RunningTarget | null = null;
+    let subjectError: string | null = null;
+    if (options.includeSubject) {
+      try {
+        subject = await startTarget({
+          repoRoot,
+          dir: join(scenarioDir, 'target'),
+          upstreamPort,
+          scenario,
+          cpus: proxyCpus,
+          targetCommand: options.targetCommand,
+          startTimeoutMs: options.startTimeoutMs,
+        });
+        systems.push({ name: options.targetName, port: subject.port, rootPid: subject.rootPid() });
+        log(`  ${options.targetName} serving on ${subject.port} (pid ${subject.rootPid()})`);
+      } catch (error) {
+        subjectError = `did not start: ${error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 300) : String(error)}`;
+        log(`  ${options.targetName} ${subjectError}`);
+      }
+    }
+    try {
+      const outcomes = await measureScenario(scenario, systems, { ...options, loadCpus, dir: scenarioDir, log });
+      if (subjectError !== null) outcomes.push({ target: options.targetName, summary: null, error: subjectError });
+      scenarios.push({ scenario: name, description: scenario.description, bodyBytes: scenario.bodyBytes, outcomes });
+    } finally {
+      await subject?.stop();
+    }
+  }
+
+  if (options.quick) notes.push('Smoke run (--quick): short durations, single runs; not a measurement to quote.');
+  if (options.includeSubject && scenarios.every((result) => result.outcomes.some((o) => o.target === options.targetName && o.summary === null))) {
+    notes.push(`${options.targetName} produced no numbers in this run; only the baselines were measured.`);
+  }
+  notes.push('The nginx proxy streams large bodies through memory (`proxy_max_temp_file_size 0`), as a streaming gateway does.');
+  return {
+    date: new Date().toISOString(),
+    subject: options.targetName,
+    subjectCommand: !options.includeSubject
+      ? null
+      : `${proxyCpus === null ? '' : `taskset -c ${proxyCpus} `}${options.targetCommand ?? 'node src/cli/index.ts start'}`,
+    machine: collectMachineFacts(loadAverageBefore),
+    method: {
+      warmupSeconds: options.warmupSeconds,
+      durationSeconds: options.durationSeconds,
+      runs: options.runs,
+      connections: options.connections,
+      threads: options.threads,
+      proxyCpus,
+      loadCpus,
+    },
+    scenarios,
+    notes,
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseBenchOptions(process.argv.slice(2), join(repoRoot, 'docs', 'benchmarks.md'));
+  if (Number(process.versions.node.split('.')[0]) < 24) throw new Error(`Node 24 is required, this is ${process.version}`);
+  const tempDir = mkdtempSync(join(tmpdir(), 'portico-bench-'));
+  // nginx workers run as an unprivileged user when started by root; they must reach the static file.
+  chmodSync(tempDir, 0o755);
+  const watchdog = setTimeout(() => {
+    log('bench exceeded its time budget; stopping everything');
+    killAllTrackedNow();
+    process.exit(3);
+  }, (expectedSeconds(options) * 2 + 120) * 1000);
+  watchdog.unref();
+  try {
+    const report = await bench(options, tempDir);
+    const markdown = renderMarkdown(report);
+    const resultsDir = join(repoRoot, 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const jsonFile = join(resultsDir, `${report.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+    if (options.docsPath !== null) writeFileSync(options.docsPath, markdown);
+    process.stdout.write(markdown);
+    log(`results: ${jsonFile}${options.docsPath === null ? '' : `, ${options.docsPath}`}`);
+    return 0;
+  } finally {
+    clearTimeout(watchdog);
+    await killAllTracked();
+    if (options.keepTemp) log(`temporary files kept in ${tempDir}`);
+    else rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+process.on('exit', killAllTrackedNow);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAllTrackedNow();
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  },
+);

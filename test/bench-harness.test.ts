@@ -1,0 +1,67 @@
+// The harness's process side against real nginx and wrk (skipped where they are not installed).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LARGE_BODY_BYTES, LARGE_BODY_PATH, startBaselines, startNginx } from '../bench/nginx.ts';
+import { answersCorrectly, probe } from '../bench/portico.ts';
+import { freePort, isAlive, killAllTracked, killTree, processTree, spawnTracked, startRssSampler } from '../bench/processes.ts';
+import { SCENARIOS } from '../bench/scenarios.ts';
+import { runWrk } from '../bench/wrk.ts';
+
+const has = (binary: string): boolean => spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
+const missing = ['nginx', 'wrk'].filter((binary) => !has(binary));
+const skip = missing.length > 0 ? `not installed: ${missing.join(', ')}` : false;
+
+const dir = mkdtempSync(join(tmpdir(), 'portico-bench-test-'));
+chmodSync(dir, 0o755);
+after(async () => {
+  await killAllTracked();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('killTree ends a process and the children it started, and processTree sees them', async () => {
+  const shell = spawnTracked('sleeper', 'sh', ['-c', 'sleep 30 & sleep 30 & wait'], { cpus: null });
+  let tree: number[] = [];
+  for (let attempt = 0; attempt < 50 && tree.length < 3; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    tree = processTree(shell.pid);
+  }
+  assert.equal(tree.length, 3, 'the shell and its two sleeps');
+  const sampler = startRssSampler(shell.pid, 10);
+  assert.ok(sampler.stop() > 0, 'RSS of a live tree is positive');
+  await killTree(shell.pid, 1000);
+  await shell.exited;
+  assert.deepEqual(tree.filter(isAlive), []);
+});
+
+test('nginx baselines serve the scenario bodies and wrk measures through the proxy', { skip }, async () => {
+  const { upstream, proxy } = await startBaselines(dir, null, null);
+  const [upstreamPort, proxyPort] = [upstream.port, proxy.port];
+
+  assert.deepEqual(await probe(upstreamPort, '/', null), { status: 200, bytes: 100 });
+  assert.deepEqual(await probe(proxyPort, LARGE_BODY_PATH, null), { status: 200, bytes: LARGE_BODY_BYTES });
+  for (const scenario of Object.values(SCENARIOS)) assert.equal(await answersCorrectly(proxyPort, scenario), true, scenario.name);
+
+  const result = await runWrk({ url: `http://127.0.0.1:${proxyPort}/`, durationSeconds: 1, connections: 4, threads: 1, cpus: null });
+  assert.ok(result.requestsPerSecond > 100, `wrk measured ${result.requestsPerSecond} req/s`);
+  assert.equal(result.non2xx, 0);
+  assert.ok(result.p99Ms >= result.p50Ms);
+
+  const masters = [upstream.process.pid, proxy.process.pid];
+  const trees = masters.flatMap((pid) => processTree(pid));
+  assert.ok(trees.length >= 4, 'each nginx has a master and a worker');
+  await killAllTracked();
+  await Promise.all([upstream.process.exited, proxy.process.exited]);
+  assert.deepEqual(trees.filter(isAlive), []);
+});
+
+test('a start that fails is reported with nginx’s own message, not a hang', { skip }, async () => {
+  const port = await freePort();
+  await assert.rejects(
+    startNginx('broken', join(dir, 'broken'), 'this is not nginx configuration;', port, null),
+    /broken on port \d+: exited early/,
+  );
+});

@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderMarkdown, renderRatioTable, renderScenarioTable } from '../bench/report.ts';
+import type { BenchReport, ScenarioResult, TargetOutcome } from '../bench/report.ts';
+import type { TargetSummary } from '../bench/stats.ts';
+
+function summary(requestsPerSecond: number, bodyBytes = 100, extra: Partial<TargetSummary> = {}): TargetSummary {
+  return {
+    runs: 3,
+    requestsPerSecond,
+    p50Ms: 0.5,
+    p99Ms: 1.25,
+    bodyBytesPerSecond: requestsPerSecond * bodyBytes,
+    minRequestsPerSecond: requestsPerSecond * 0.9,
+    maxRequestsPerSecond: requestsPerSecond * 1.1,
+    peakRssBytes: 64 * 1024 * 1024,
+    non2xx: 0,
+    socketErrors: 0,
+    raw: [],
+    ...extra,
+  };
+}
+
+function outcome(target: string, value: TargetSummary | null, error: string | null = null): TargetOutcome {
+  return { target, summary: value, error };
+}
+
+function scenario(name: ScenarioResult['scenario'], rates: [number, number, number], bodyBytes = 100): ScenarioResult {
+  return {
+    scenario: name,
+    description: `${name} description`,
+    bodyBytes,
+    outcomes: [
+      outcome('direct', summary(rates[0], bodyBytes)),
+      outcome('nginx-proxy', summary(rates[1], bodyBytes)),
+      outcome('portico', summary(rates[2], bodyBytes)),
+    ],
+  };
+}
+
+function report(scenarios: ScenarioResult[], subjectCommand: string | null = 'taskset -c 0 node src/cli/index.ts start'): BenchReport {
+  return {
+    date: '2026-11-26T06:00:00.000Z',
+    subject: 'portico',
+    subjectCommand,
+    machine: {
+      cpuModel: 'Test CPU',
+      cpuCount: 2,
+      memoryTotal: '23Gi',
+      kernel: 'Linux 6.1',
+      nodeVersion: 'v24.0.0',
+      loadAverageBefore: 0.5,
+      loadAverageAfter: 1.25,
+      nginxVersion: 'nginx/1.22.1',
+      wrkVersion: 'wrk 4.1.0',
+    },
+    method: { warmupSeconds: 5, durationSeconds: 10, runs: 3, connections: 50, threads: 1, proxyCpus: '0', loadCpus: '1' },
+    scenarios,
+    notes: ['a note'],
+  };
+}
+
+test('scenario table shows medians, spread and ratios against nginx proxy and direct', () => {
+  const table = renderScenarioTable(scenario('passthrough', [100_000, 80_000, 20_000]));
+  const rows = table.split('\n');
+  assert.equal(rows[0], '| system | req/s | runs min–max | p50 | p99 | peak RSS | ÷ nginx proxy | ÷ direct |');
+  assert.equal(rows[4], '| portico | 20,000 | 18,000–22,000 | 0.50 ms | 1.25 ms | 64.0 MiB | 0.25 | 0.20 |');
+  assert.match(rows[3], /^\| nginx-proxy \| 80,000 .*\| 1\.00 \| 0\.80 \|$/);
+});
+
+test('large bodies get an MB/s column', () => {
+  const table = renderScenarioTable(scenario('large-body', [2000, 1000, 500], 1024 * 1024));
+  assert.match(table.split('\n')[0], /\| MB\/s \|/);
+  assert.match(table, /\| portico \| 500 \| 450–550 \| 524 MB\/s \|/);
+});
+
+test('a system without numbers shows its error and the row keeps the column count', () => {
+  const result = scenario('passthrough', [100_000, 80_000, 0]);
+  result.outcomes[2] = outcome('portico', null, 'did not start: exited');
+  const rows = renderScenarioTable(result).split('\n');
+  assert.equal(rows[4].split('|').length, rows[0].split('|').length);
+  assert.match(rows[4], /did not start: exited/);
+});
+
+test('errors during a run are flagged next to the throughput', () => {
+  const result = scenario('passthrough', [100_000, 80_000, 20_000]);
+  result.outcomes[2] = outcome('portico', summary(20_000, 100, { non2xx: 12, socketErrors: 3 }));
+  assert.match(renderScenarioTable(result), /20,000 ⚠ 12 non-2xx, 3 socket errors/);
+});
+
+test('ratio table normalises the 10k-route cost by the nginx proxy ratio', () => {
+  const text = renderRatioTable(
+    report([scenario('passthrough', [100_000, 80_000, 20_000]), scenario('routes-10k', [90_000, 64_000, 12_000])]),
+  );
+  assert.match(text, /\| passthrough \| 0\.25 \| 0\.20 \|/);
+  assert.match(text, /\| portico: routes-10k ÷ passthrough \| 0\.60 \|/);
+  assert.match(text, /\| nginx proxy: routes-10k ÷ passthrough .*\| 0\.80 \|/);
+  assert.match(text, /\| portico, normalised by nginx's ratio .*\| 0\.75 \|/);
+});
+
+test('ratio table compares large bodies by MB/s and omits the 10k rows without passthrough', () => {
+  const text = renderRatioTable(report([scenario('large-body', [2000, 1000, 500], 1024 * 1024)]));
+  assert.match(text, /\| large-body \| 0\.50 \| 0\.25 \|/);
+  assert.doesNotMatch(text, /10k routes/);
+});
+
+test('markdown records machine facts, method and notes', () => {
+  const markdown = renderMarkdown(report([scenario('passthrough', [100_000, 80_000, 20_000])]));
+  assert.match(markdown, /^# Benchmarks\n/);
+  assert.match(markdown, /Test CPU, 2 logical CPUs/);
+  assert.match(markdown, /load average: 0\.50 before, 1\.25 after/);
+  assert.match(markdown, /`wrk -t1 -c50 -d10s --latency`/);
+  assert.match(markdown, /### passthrough\n\npassthrough description/);
+  assert.match(markdown, /## Ratios/);
+  assert.match(markdown, /- a note\n$/);
+});
+
+test('baselines-only markdown has no subject ratios', () => {
+  const markdown = renderMarkdown(report([scenario('passthrough', [100_000, 80_000, 20_000])], null));
+  assert.doesNotMatch(markdown, /## Ratios/);
+  assert.match(markdown, /no system under test in this run/);
+});
