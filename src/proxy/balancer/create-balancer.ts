@@ -11,7 +11,7 @@ import { defaultResolver } from './default-resolver.ts';
 import { BalancerError } from './errors.ts';
 import { activeTargets, dnsTargetAddresses, ipTargetAddresses } from './targets.ts';
 import type { ActiveTarget, Address } from './targets.ts';
-import type { Balancer, BalancerOptions, Peer } from './types.ts';
+import type { Balancer, BalancerOptions, BalancerStatus, Peer } from './types.ts';
 
 /** Kong schedules a re-query at least 0.5 s out so ttl=0 names do not spin (schedule_dns_renewal). */
 const MIN_RECHECK_MS = 500;
@@ -22,6 +22,8 @@ interface TargetState {
   readonly target: ActiveTarget;
   addresses: Address[];
   answer: DnsAnswer | null;
+  /** Message of the last DNS failure while the target has no addresses. */
+  dnsError: string | null;
   /** Epoch ms when the DNS answer should be looked at again; Infinity while a query runs. */
   checkAt: number;
 }
@@ -35,13 +37,22 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
     target,
     addresses: target.isIp ? ipTargetAddresses(upstream, target) : [],
     answer: null,
+    dnsError: null,
     checkAt: target.isIp ? Infinity : 0,
   }));
+  // Kong's updateStatus(): the balancer is healthy while the available weight share exceeds
+  // healthchecks.threshold percent; an unhealthy balancer hands out no peers. Without health
+  // checks all weight is available, so only "no weight at all" or threshold 100 trip it.
+  const threshold = upstream.healthchecks?.threshold ?? 0;
+  let healthy = false;
   let nextCheckAt = Infinity;
   let closed = false;
 
   function rebuild(): void {
-    algorithm.rebuild(states.flatMap((s) => s.addresses));
+    const addresses = states.flatMap((s) => s.addresses);
+    const total = addresses.reduce((sum, a) => sum + a.weight, 0);
+    healthy = total > 0 && 100 > threshold;
+    algorithm.rebuild(addresses);
   }
 
   function scheduleNext(): void {
@@ -52,6 +63,7 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
   function applyAnswer(state: TargetState, answer: DnsAnswer): void {
     if (closed) return;
     state.checkAt = Math.max(answer.expiresAt, now() + MIN_RECHECK_MS);
+    state.dnsError = null;
     if (answer !== state.answer) {
       state.answer = answer;
       state.addresses = dnsTargetAddresses(upstream, state.target, answer.records);
@@ -60,8 +72,9 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
     scheduleNext();
   }
 
-  function applyError(state: TargetState): void {
+  function applyError(state: TargetState, error: unknown): void {
     if (closed) return;
+    state.dnsError = error instanceof Error ? error.message : String(error);
     // The cache already served the last good answer through its stale window; an error here
     // means there is none, so the target takes no traffic (Kong reports it as DNS_ERROR).
     state.checkAt = now() + ERROR_RECHECK_MS;
@@ -78,13 +91,13 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
     let result: DnsAnswer | Promise<DnsAnswer>;
     try {
       result = cache.lookup(state.target.host);
-    } catch {
-      applyError(state);
+    } catch (error) {
+      applyError(state, error);
       return null;
     }
     if (result instanceof Promise) {
       state.checkAt = Infinity;
-      return result.then((a) => applyAnswer(state, a), () => applyError(state));
+      return result.then((a) => applyAnswer(state, a), (e: unknown) => applyError(state, e));
     }
     applyAnswer(state, result);
     if (result.expiresAt <= now()) {
@@ -93,7 +106,7 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
       if (pending) {
         state.checkAt = Infinity;
         scheduleNext();
-        pending.then((a) => applyAnswer(state, a), () => applyError(state));
+        pending.then((a) => applyAnswer(state, a), (e: unknown) => applyError(state, e));
       }
     }
     return null;
@@ -117,7 +130,7 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
 
   function pickNow(tried: readonly Peer[], hashInput: string | undefined): Peer {
     if (now() >= nextCheckAt) void refreshDue();
-    const peer = algorithm.pick(tried, hashInput);
+    const peer = healthy ? algorithm.pick(tried, hashInput) : null;
     if (!peer) throw new BalancerError('no_peers');
     return peer;
   }
@@ -128,6 +141,9 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
       if (ready) return ready.then(() => pickNow(tried, hashInput));
       return pickNow(tried, hashInput);
     },
+    status() {
+      return describe(states, healthy);
+    },
     close() {
       closed = true;
     },
@@ -135,4 +151,30 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
   if (algorithm.onStart) balancer.onStart = algorithm.onStart;
   if (algorithm.onEnd) balancer.onEnd = algorithm.onEnd;
   return balancer;
+}
+
+function summary(total: number): BalancerStatus['weight'] {
+  // No health checks yet: every address counts as available.
+  return { total, unavailable: 0, available: total };
+}
+
+function describe(states: readonly TargetState[], healthy: boolean): BalancerStatus {
+  let total = 0;
+  const hosts = states.map((state) => {
+    const weight = state.addresses.reduce((sum, a) => sum + a.weight, 0);
+    total += weight;
+    const first = state.answer?.records[0];
+    const dns = state.dnsError ?? (first === undefined ? (state.target.isIp ? (state.target.host.includes(':') ? 'AAAA' : 'A') : 'unknown')
+      : first.port !== undefined ? 'SRV' : first.family === 6 ? 'AAAA' : 'A');
+    return {
+      targetId: state.target.id,
+      host: state.target.host,
+      port: state.target.port,
+      dns,
+      nodeWeight: state.target.weight,
+      weight: summary(weight),
+      addresses: state.addresses.map((a) => ({ ip: a.peer.host, port: a.peer.port, weight: a.weight, healthy: true })),
+    };
+  });
+  return { healthy, weight: summary(total), hosts };
 }

@@ -90,7 +90,13 @@ export class DnsCache {
   }
 
   #query(key: string, entry: Entry): Promise<DnsAnswer> {
-    const pending = this.#resolver.resolve(key).then(
+    let query: Promise<DnsRecord[]>;
+    try {
+      query = this.#resolver.resolve(key);
+    } catch (error) {
+      query = Promise.reject(error); // a resolver that throws synchronously still fails like DNS
+    }
+    const pending = query.then(
       (records) => {
         if (records.length === 0) throw Object.assign(new Error('empty record received'), { code: 'ENODATA' });
         const ttl = Math.max(0, Math.min(...records.map((r) => r.ttl)));

@@ -1,6 +1,6 @@
 // Public API of the load balancer, used by the proxy. Everything else in this folder is private.
 
-export type { Peer, DnsRecord, DnsResolver, Balancer, BalancerOptions } from './types.ts';
+export type { Peer, DnsRecord, DnsResolver, Balancer, BalancerOptions, BalancerStatus, WeightSummary } from './types.ts';
 export { BalancerError } from './errors.ts';
 export type { BalancerErrorKind } from './errors.ts';
 export { createSystemResolver } from './system-resolver.ts';

@@ -56,6 +56,31 @@ export interface Balancer {
    */
   onStart?(peer: Peer): void;
   onEnd?(peer: Peer, latencyMs?: number): void;
+  /** Kong's balancer getStatus(): what GET /upstreams/{u}/health reports for this node. */
+  status(): BalancerStatus;
   /** Stop background work; later DNS answers are ignored. */
   close(): void;
+}
+
+export interface WeightSummary {
+  total: number;
+  unavailable: number;
+  available: number;
+}
+
+/** Shape of Kong's `balancer:getStatus()` (kong/runloop/balancer/balancers.lua), plus target ids. */
+export interface BalancerStatus {
+  /** Available weight share above healthchecks.threshold (percent), as Kong's updateStatus. */
+  healthy: boolean;
+  weight: WeightSummary;
+  hosts: Array<{
+    targetId: string;
+    host: string;
+    port: number;
+    /** Record type the addresses came from (`A`, `AAAA`, `SRV`), or the DNS error. */
+    dns: string;
+    nodeWeight: number;
+    weight: WeightSummary;
+    addresses: Array<{ ip: string; port: number; weight: number; healthy: boolean }>;
+  }>;
 }
