@@ -1,0 +1,173 @@
+// The request flow of the proxy, one function per phase so the plugin pipeline can hook in
+// between later: guard → normalise → forwarded/real-IP → route (access: https/grpc checks,
+// serviceless routes) → balancer + upstream (or a WebSocket tunnel). Kong-generated answers
+// use the producers of error-response.ts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { newRequestId } from '../core/ids.ts';
+import { hostnameOf, normalizePath } from '../router/index.ts';
+import { limitedBody, hasBody } from './body-limit.ts';
+import { ProxyContext } from './context.ts';
+import { sendKongError, sendKongExit, sendNginxError } from './error-response.ts';
+import { UpstreamExchange } from './forward.ts';
+import { checkHeaders, checkRequestTarget } from './request-guard.ts';
+import type { Snapshot } from './snapshot.ts';
+import { realClientAddress } from './trusted-ips.ts';
+import type { UpstreamPools } from './upstream-pool.ts';
+import { upstreamUri } from './upstream-target.ts';
+import { tunnelWebSocket } from './websocket.ts';
+
+export interface FlowOptions {
+  pools: UpstreamPools;
+  scheme: 'http' | 'https';
+}
+
+/** Upgrade details when the request arrived through the server's `upgrade` event. */
+export interface UpgradeRequest {
+  socket: Duplex;
+  head: Buffer;
+}
+
+export function handleProxyRequest(
+  snapshot: Snapshot, req: IncomingMessage, res: ServerResponse, options: FlowOptions, upgrade: UpgradeRequest | null,
+): void {
+  const ctx = new ProxyContext(snapshot, req, res, newRequestId(), options.scheme);
+  if (!guard(ctx)) return;
+  resolveForwarded(ctx);
+  if (!route(ctx)) return;
+  if (!access(ctx)) return;
+  if (upgrade !== null) {
+    tunnelWebSocket(ctx, upgrade.socket, upgrade.head);
+    return;
+  }
+  const body = hasBody(req) ? limitedBody(req, snapshot.settings.client_max_body_size) : null;
+  new UpstreamExchange(ctx, options.pools, body).start();
+}
+
+function rejectWithErrorPage(ctx: ProxyContext, status: number): false {
+  const req = ctx.req;
+  // Requests refused before routing close the connection, as nginx does for malformed input.
+  sendNginxError(ctx.res, ctx, req.headers.accept, req.headers['content-type'], ctx.snapshot.settings.error_default_type, status, true);
+  return false;
+}
+
+/** Request line and header-block limits (414/431/413/400/501/505). */
+function guard(ctx: ProxyContext): boolean {
+  const settings = ctx.snapshot.settings;
+  const req = ctx.req;
+  const target = checkRequestTarget(req, settings);
+  if (target !== 0) return rejectWithErrorPage(ctx, target);
+  const headers = checkHeaders(req, settings);
+  if (headers !== 0) return rejectWithErrorPage(ctx, headers);
+  const url = req.url!;
+  const queryAt = url.indexOf('?');
+  ctx.rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
+  ctx.query = queryAt === -1 ? '' : url.slice(queryAt);
+  const path = normalizePath(ctx.rawPath);
+  if (path === null) return rejectWithErrorPage(ctx, 400);
+  ctx.path = path;
+  return true;
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** `$remote_addr`, `$host` and the X-Forwarded-* values (trusted client values only from trusted_ips). */
+function resolveForwarded(ctx: ProxyContext): void {
+  const req = ctx.req;
+  const snapshot = ctx.snapshot;
+  const settings = snapshot.settings;
+  const peer = ctx.peerAddress;
+  const trusted = snapshot.trustedIps.isTrusted(peer);
+  ctx.peerTrusted = trusted;
+  const realIpHeader = settings.real_ip_header.toLowerCase();
+  ctx.clientAddress = realIpHeader === 'proxy_protocol'
+    ? peer
+    : realClientAddress(peer, headerValue(req, realIpHeader), snapshot.trustedIps, settings.real_ip_recursive);
+
+  const hostHeader = req.headers.host;
+  const listenerPort = req.socket.localPort ?? 0;
+  ctx.host = hostHeader === undefined ? '' : hostnameOf(hostHeader);
+  ctx.hostPort = hostPortOf(hostHeader, listenerPort);
+  const forwardedProto = trusted ? headerValue(req, 'x-forwarded-proto') : undefined;
+  const forwardedHost = trusted ? headerValue(req, 'x-forwarded-host') : undefined;
+  const forwardedPort = trusted ? headerValue(req, 'x-forwarded-port') : undefined;
+  const forwardedPath = trusted ? headerValue(req, 'x-forwarded-path') : undefined;
+  const forwardedPrefix = trusted ? headerValue(req, 'x-forwarded-prefix') : undefined;
+  ctx.forwardedProto = forwardedProto ?? ctx.scheme;
+  ctx.forwardedHost = forwardedHost ?? ctx.host;
+  ctx.forwardedPort = forwardedPort ?? String(listenerPort);
+  ctx.forwardedPath = forwardedPath ?? ctx.rawPath;
+  ctx.forwardedPrefix = forwardedPrefix ?? '';
+}
+
+function hostPortOf(hostHeader: string | undefined, fallback: number): number {
+  if (hostHeader === undefined) return fallback;
+  const closing = hostHeader.lastIndexOf(']');
+  const colon = hostHeader.lastIndexOf(':');
+  if (colon === -1 || colon < closing) return fallback;
+  const port = Number(hostHeader.slice(colon + 1));
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : fallback;
+}
+
+/** Router match; no match is Kong's 404 `kong.response.error`. */
+function route(ctx: ProxyContext): boolean {
+  const req = ctx.req;
+  const match = ctx.snapshot.router.match({
+    method: req.method ?? 'GET',
+    path: ctx.path,
+    host: (req.headers.host ?? '').toLowerCase(),
+    port: ctx.hostPort,
+    headers: req.headers,
+    sni: undefined,
+    scheme: ctx.scheme,
+  });
+  if (match === null) {
+    sendKongError(ctx.res, ctx, req.headers.accept, 404, 'no Route matched with those values');
+    return false;
+  }
+  ctx.match = match;
+  ctx.route = match.route;
+  ctx.service = match.service;
+  return true;
+}
+
+/** Kong's access.before/after checks for the matched route (kong-core §3.5). */
+function access(ctx: ProxyContext): boolean {
+  const route = ctx.route!;
+  const req = ctx.req;
+  const protocols = route.protocols;
+  const forwardedProto = ctx.forwardedProto.toLowerCase();
+  if (protocols.includes('https') && !protocols.includes('http') && forwardedProto !== 'https') {
+    const code = route.https_redirect_status_code;
+    if (code === 426) {
+      sendKongExit(ctx.res, ctx, 426, 'Please use HTTPS protocol', { Connection: 'Upgrade', Upgrade: 'TLS/1.2, HTTP/1.1' });
+    } else {
+      sendKongExit(ctx.res, ctx, code, null, { Location: `https://${ctx.forwardedHost}${req.url}` });
+    }
+    return false;
+  }
+  if ((protocols.includes('grpc') || protocols.includes('grpcs')) && !protocols.includes('http') && !protocols.includes('https')) {
+    const contentType = req.headers['content-type'];
+    if (contentType === undefined || !contentType.startsWith('application/grpc')) {
+      sendKongExit(ctx.res, ctx, 415, 'Non-gRPC request matched gRPC route');
+    } else {
+      // This listener speaks HTTP/1.1 only; gRPC needs HTTP/2.
+      sendKongExit(ctx.res, ctx, 426, 'Please use HTTP2 protocol', { Connection: 'Upgrade', Upgrade: 'HTTP/2' });
+    }
+    return false;
+  }
+  if (ctx.service === null) {
+    sendKongExit(ctx.res, ctx, 503, 'no Service found with those values');
+    return false;
+  }
+  const match = ctx.match!;
+  // X-Forwarded-Prefix: the stripped prefix unless it is `/` (nginx drops empty values).
+  if (ctx.forwardedPrefix === '' && match.strippedPrefix !== '' && match.strippedPrefix !== '/') {
+    ctx.forwardedPrefix = match.strippedPrefix;
+  }
+  ctx.upstreamUri = upstreamUri(match.upstreamPath, ctx.query);
+  return true;
+}

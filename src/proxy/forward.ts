@@ -1,0 +1,211 @@
+// One proxied exchange with the upstream over undici's dispatch handler API (no fetch/Response
+// objects; headers passed through; bodies streamed both ways with backpressure). Implements
+// Kong's balancer retries: `service.retries` extra tries, a new peer each time, only while
+// nothing reached the client, and for requests that may have reached the upstream only when
+// the method is idempotent and there is no body to replay (nginx proxy_next_upstream
+// `error timeout`, non_idempotent off — security-and-reliability §4.1).
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Peer } from './balancer/index.ts';
+import { BalancerError } from './balancer/index.ts';
+import type { ProxyContext } from './context.ts';
+import { prepareDownstreamHeaders } from './downstream-headers.ts';
+import { sendKongError, sendNginxError } from './error-response.ts';
+import { pickPeer, upstreamFor } from './peer.ts';
+import { upstreamHostHeader } from './upstream-target.ts';
+import type { UpstreamPools } from './upstream-pool.ts';
+import { buildUpstreamHeaders } from './upstream-headers.ts';
+import { BodyTooLargeError } from './body-limit.ts';
+import type { UpstreamEntry } from './snapshot.ts';
+
+type DispatchController = Dispatcher.DispatchController;
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Failure reason recorded in `tries` and used to choose 502 vs 504. */
+export function classifyUpstreamError(error: Error): 'timeout' | 'error' {
+  const code = (error as { code?: string }).code;
+  return code !== undefined && TIMEOUT_CODES.has(code) ? 'timeout' : 'error';
+}
+
+export class UpstreamExchange implements Dispatcher.DispatchHandler {
+  private readonly ctx: ProxyContext;
+  private readonly pools: UpstreamPools;
+  private readonly entry: UpstreamEntry | undefined;
+  private readonly body: Readable | null;
+  private readonly method: string;
+  private readonly tried: Peer[] = [];
+  private triesLeft: number;
+  private controller: DispatchController | null = null;
+  private requestStarted = false;
+  private done = false;
+  private balancerStartedAt = 0;
+  private drainListener: (() => void) | null = null;
+
+  constructor(ctx: ProxyContext, pools: UpstreamPools, body: Readable | null) {
+    this.ctx = ctx;
+    this.pools = pools;
+    this.body = body;
+    this.method = ctx.req.method ?? 'GET';
+    this.entry = upstreamFor(ctx);
+    this.triesLeft = ctx.service!.retries;
+    ctx.res.once('close', () => this.onClientClose());
+  }
+
+  /** Picks a peer and dispatches; later tries come back here from onResponseError. */
+  start(): void {
+    this.balancerStartedAt = Date.now();
+    let picked: Peer | Promise<Peer>;
+    try {
+      picked = pickPeer(this.ctx, this.tried, this.entry);
+    } catch (error) {
+      this.onPickFailed(error);
+      return;
+    }
+    if (picked instanceof Promise) {
+      picked.then((peer) => this.dispatchTo(peer), (error: unknown) => this.onPickFailed(error));
+    } else {
+      this.dispatchTo(picked);
+    }
+  }
+
+  private onPickFailed(error: unknown): void {
+    if (this.done) return;
+    if (this.tried.length > 0) {
+      // Kong's balancer phase failing on a retry ends the request with the last try's failure.
+      this.fail(this.ctx.tries[this.ctx.tries.length - 1]?.error === 'timeout' ? 504 : 502);
+      return;
+    }
+    this.done = true;
+    const ctx = this.ctx;
+    // Kong's access.after: `kong.response.error(errcode, err)` for balancer failures.
+    if (error instanceof BalancerError) sendKongError(ctx.res, ctx, ctx.req.headers.accept, error.status, error.message);
+    else sendKongError(ctx.res, ctx, ctx.req.headers.accept, 500);
+  }
+
+  private dispatchTo(peer: Peer): void {
+    const ctx = this.ctx;
+    if (this.done) return;
+    const service = ctx.service!;
+    const now = Date.now();
+    ctx.peer = peer;
+    this.tried.push(peer);
+    ctx.tries.push({ ip: peer.host, port: peer.port, balancer_start: this.balancerStartedAt, balancer_latency: now - this.balancerStartedAt, code: null, error: null });
+    ctx.upstreamHost = upstreamHostHeader(ctx, peer);
+    const scheme = service.protocol === 'https' || service.protocol === 'grpcs' ? 'https' : 'http';
+    const pool = this.pools.get({
+      scheme,
+      peer,
+      connectTimeout: service.connect_timeout,
+      servername: peer.hostname,
+      tlsVerify: service.tls_verify === true,
+    });
+    this.requestStarted = false;
+    if (ctx.upstreamSentAt === 0) ctx.upstreamSentAt = now;
+    this.entry?.balancer.onStart?.(peer);
+    pool.dispatch({
+      path: ctx.upstreamUri,
+      method: this.method as Dispatcher.HttpMethod,
+      headers: buildUpstreamHeaders(ctx, false),
+      body: this.body,
+      idempotent: IDEMPOTENT.has(this.method),
+      headersTimeout: service.read_timeout,
+      bodyTimeout: service.read_timeout,
+      upgrade: null,
+    }, this);
+  }
+
+  onRequestStart(controller: DispatchController): void {
+    this.controller = controller;
+    this.requestStarted = true;
+    if (this.done) controller.abort(new Error('client closed the connection'));
+  }
+
+  onResponseStart(controller: DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    this.controller = controller;
+    const ctx = this.ctx;
+    if (this.done) { controller.abort(new Error('client closed the connection')); return; }
+    ctx.upstreamHeadersAt = Date.now();
+    ctx.upstreamStatus = statusCode;
+    ctx.tries[ctx.tries.length - 1]!.code = statusCode;
+    const out = prepareDownstreamHeaders(ctx, headers);
+    if (ctx.setCookie !== null) appendSetCookie(out, ctx.setCookie);
+    try {
+      ctx.res.writeHead(statusCode, statusMessage || undefined, out);
+    } catch (error) {
+      // A header node:http refuses to write (e.g. CR/LF smuggled into a value) never reaches
+      // the client; the response is replaced by a 502 (§2.5).
+      controller.abort(error as Error);
+      return;
+    }
+    ctx.responseStarted = true;
+  }
+
+  onResponseData(controller: DispatchController, chunk: Buffer): void {
+    if (this.done) return;
+    if (!this.ctx.res.write(chunk)) {
+      // Backpressure: stop reading the upstream until the client drains (§2.14 slow read).
+      controller.pause();
+      this.drainListener ??= () => this.controller?.resume();
+      this.ctx.res.once('drain', this.drainListener);
+    }
+  }
+
+  onResponseEnd(): void {
+    this.finish();
+    if (!this.ctx.res.writableEnded) this.ctx.res.end();
+  }
+
+  onResponseError(_controller: DispatchController, error: Error): void {
+    const ctx = this.ctx;
+    this.entry?.balancer.onEnd?.(ctx.peer!);
+    if (this.done) return;
+    const kind = error instanceof BodyTooLargeError ? 'error' : classifyUpstreamError(error);
+    const last = ctx.tries[ctx.tries.length - 1];
+    if (last !== undefined) last.error = kind;
+    if (ctx.responseStarted || ctx.res.headersSent) {
+      // Reset after headers went out: abort the client connection so the truncation is
+      // visible (no terminating chunk, no error body appended) — §4.1.
+      this.done = true;
+      ctx.res.destroy(error);
+      return;
+    }
+    if (error instanceof BodyTooLargeError) { this.fail(413, true); return; }
+    const replayable = !this.requestStarted || (this.body === null && IDEMPOTENT.has(this.method));
+    if (this.triesLeft > 0 && replayable) {
+      this.triesLeft -= 1;
+      this.start();
+      return;
+    }
+    this.fail(kind === 'timeout' ? 504 : 502);
+  }
+
+  private fail(status: number, close = false): void {
+    this.done = true;
+    const ctx = this.ctx;
+    const req = ctx.req;
+    sendNginxError(ctx.res, ctx, req.headers.accept, req.headers['content-type'], ctx.snapshot.settings.error_default_type, status, close);
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.entry?.balancer.onEnd?.(this.ctx.peer!);
+  }
+
+  private onClientClose(): void {
+    if (this.done) return;
+    // The client went away before the exchange finished: stop the upstream request too.
+    this.done = true;
+    this.controller?.abort(new Error('client closed the connection'));
+  }
+}
+
+function appendSetCookie(out: Record<string, string | string[] | number | undefined>, cookie: string): void {
+  const existing = out['set-cookie'];
+  if (existing === undefined) out['set-cookie'] = cookie;
+  else if (Array.isArray(existing)) existing.push(cookie);
+  else out['set-cookie'] = [String(existing), cookie];
+}
