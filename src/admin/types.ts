@@ -1,0 +1,77 @@
+// What the Admin and Status API servers need from the composition root (main.ts).
+import type { IncomingMessage } from 'node:http';
+import type { Settings } from '../config/types.ts';
+import type { EntitySet } from '../entities/types.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Store } from '../store/types.ts';
+import type { ParsedBody } from './http/body.ts';
+import type { Params } from './http/router.ts';
+
+/** nginx `stub_status`-like counters, as `/status` reports them under `server`. */
+export interface ServerCounters {
+  connections_active: number;
+  connections_reading: number;
+  connections_writing: number;
+  connections_waiting: number;
+  connections_accepted: number;
+  connections_handled: number;
+  total_requests: number;
+}
+
+/** A bundled or custom plugin the node can run, for `GET /` and `/plugins/enabled`. */
+export interface AvailablePlugin {
+  version: string;
+  priority: number;
+}
+
+export interface StatusDeps {
+  settings: Settings;
+  /** The current store (swapped on every config reload). */
+  store: () => Store;
+  /** Current declarative config hash (32 hex; 32 zeros when empty); null when none was ever loaded. */
+  getConfigHash: () => string | null;
+  nodeId: string;
+  logger: Logger;
+  /** Node-wide proxy counters; without it the serving listener counts its own traffic. */
+  counters?: () => ServerCounters;
+  /** Extra not-ready reason (e.g. router builds not complete on every worker); null = ready. */
+  readiness?: () => string | null;
+  /** Called when a client asks to drain (`POST /status/ready {"status":"draining"}`). */
+  onDraining?: () => void;
+}
+
+export interface AdminDeps extends StatusDeps {
+  /** Swaps the configuration on every worker; resolves once done (DB-less POST /config). */
+  applyConfig: (result: { entities: EntitySet; hash: string }) => Promise<void>;
+  /** Plugins loadable on this node, by name (from the plugin registry). */
+  availablePlugins?: () => Record<string, AvailablePlugin>;
+  /** Worker process ids for `GET /` (`pids.workers`); defaults to this process. */
+  workerPids?: () => number[];
+}
+
+/** One request as an Admin API handler sees it. */
+export interface AdminContext {
+  req: IncomingMessage;
+  method: string;
+  /** Raw (still percent-encoded) path without query string. */
+  path: string;
+  params: Params;
+  query: URLSearchParams;
+  body: ParsedBody;
+}
+
+export interface AdminReply {
+  status: number;
+  /** JSON-serialised unless `text` is set; omitted for empty bodies. */
+  body?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+export type AdminHandler = (ctx: AdminContext) => Promise<AdminReply> | AdminReply;
+
+export interface RouteHandler {
+  handle: AdminHandler;
+  /** `/config` alone also accepts `application/yaml` and `text/yaml` bodies. */
+  acceptYaml?: boolean;
+}
