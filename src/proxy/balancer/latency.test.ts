@@ -2,15 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBalancer } from './index.ts';
 import type { Balancer, Peer } from './index.ts';
-import { manualClock, targetRow, upstreamRow } from './test-support.ts';
+import { manualClock, targetRow, upstreamRow, pickSync } from './test-support.ts';
 
 const latency = upstreamRow({ algorithm: 'latency' });
 
-function pickSync(balancer: Balancer, tried: Peer[] = []): Peer {
-  const peer = balancer.pick(tried);
-  assert.ok(!(peer instanceof Promise));
-  return peer;
-}
 
 function measure(balancer: Balancer, host: string, ms: number): void {
   balancer.onEnd!({ host, port: 80, hostname: host, targetId: null }, ms);

@@ -1,16 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBalancer } from './index.ts';
-import type { Balancer, Peer } from './index.ts';
-import { targetRow, upstreamRow } from './test-support.ts';
+import { targetRow, upstreamRow, pickSync } from './test-support.ts';
 
 const leastConnections = upstreamRow({ algorithm: 'least-connections' });
 
-function pickSync(balancer: Balancer, tried: Peer[] = []): Peer {
-  const peer = balancer.pick(tried);
-  assert.ok(!(peer instanceof Promise));
-  return peer;
-}
 
 test('exposes connection hooks; round-robin does not', () => {
   const balancer = createBalancer(leastConnections, [targetRow('10.10.0.1:80')]);

@@ -1,14 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BalancerError, createBalancer } from './index.ts';
-import type { Balancer, Peer } from './index.ts';
-import { targetRow, upstreamRow } from './test-support.ts';
+import type { Peer } from './index.ts';
+import { targetRow, upstreamRow, pickSync } from './test-support.ts';
 
-function pickSync(balancer: Balancer, tried: Peer[] = []): Peer {
-  const peer = balancer.pick(tried);
-  assert.ok(!(peer instanceof Promise), 'IP-only balancers must answer synchronously');
-  return peer;
-}
 
 test('weighted shares over 10,000 picks are within 1% of the weight shares', () => {
   const weights = { '10.0.0.1:80': 50, '10.0.0.2:80': 30, '10.0.0.3:80': 15, '10.0.0.4:80': 5 };

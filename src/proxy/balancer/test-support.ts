@@ -1,8 +1,9 @@
 // Fixtures shared by this folder's tests: upstream/target rows with Kong's defaults and a
 // scripted DNS resolver (the resolver is an injected dependency, so a double is legitimate).
 
+import assert from 'node:assert/strict';
 import type { Target, Upstream } from '../../entities/types.ts';
-import type { DnsRecord, DnsResolver } from './types.ts';
+import type { Balancer, DnsRecord, DnsResolver, Peer } from './types.ts';
 
 export function upstreamRow(overrides: Partial<Upstream> = {}): Upstream {
   return {
@@ -68,4 +69,11 @@ export function manualClock(start = 1_000_000): { now: () => number; advance: (m
 /** Lets pending promise callbacks (background DNS refreshes) run. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise<void>((done) => setImmediate(done));
+}
+
+/** A pick that must not need DNS: asserts the synchronous hot path and returns the peer. */
+export function pickSync(balancer: Balancer, tried: readonly Peer[] = [], hashInput?: string): Peer {
+  const peer = balancer.pick(tried, hashInput);
+  assert.ok(!(peer instanceof Promise), 'this pick must be synchronous');
+  return peer;
 }
