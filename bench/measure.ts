@@ -2,7 +2,7 @@
 // measured runs (A B C, A B C, …) so slow drift of the machine spreads evenly over the systems.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startRssSampler } from './processes.ts';
+import { startUsageSampler } from './processes.ts';
 import { answersCorrectly } from './portico.ts';
 import { summarizeRuns } from './stats.ts';
 import { runWrk } from './wrk.ts';
@@ -32,6 +32,7 @@ export interface MeasureSettings {
 interface Progress {
   system: MeasuredSystem;
   runs: WrkResult[];
+  cpuSeconds: number[];
   peakRss: number;
   error: string | null;
 }
@@ -59,7 +60,7 @@ export async function measureScenario(
       script,
       cpus: settings.loadCpus,
     });
-  const progress: Progress[] = systems.map((system) => ({ system, runs: [], peakRss: 0, error: null }));
+  const progress: Progress[] = systems.map((system) => ({ system, runs: [], cpuSeconds: [], peakRss: 0, error: null }));
 
   for (const entry of progress) {
     // A wrong answer (404 from a router that did not load, a short body) must not be benchmarked.
@@ -77,25 +78,30 @@ export async function measureScenario(
   for (let run = 1; run <= settings.runs; run++) {
     for (const entry of progress) {
       if (entry.error !== null) continue;
-      const sampler = startRssSampler(entry.system.rootPid);
-      try {
-        const result = await wrkFor(entry.system, settings.durationSeconds);
-        entry.runs.push(result);
-        settings.log(
-          `  ${entry.system.name} run ${run}/${settings.runs}: ${Math.round(result.requestsPerSecond)} req/s, ` +
-            `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`,
-        );
-      } catch (error) {
+      const sampler = startUsageSampler(entry.system.rootPid);
+      const result = await wrkFor(entry.system, settings.durationSeconds).catch((error: unknown) => {
         entry.error = `run ${run} failed: ${message(error)}`;
-      } finally {
-        entry.peakRss = Math.max(entry.peakRss, sampler.stop());
-      }
+        return null;
+      });
+      const usage = sampler.stop();
+      entry.peakRss = Math.max(entry.peakRss, usage.peakRssBytes);
+      if (result === null) continue;
+      entry.runs.push(result);
+      entry.cpuSeconds.push(usage.cpuSeconds);
+      settings.log(
+        `  ${entry.system.name} run ${run}/${settings.runs}: ${Math.round(result.requestsPerSecond)} req/s, ` +
+          `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ` +
+          `${((usage.cpuSeconds * 1e6) / Math.max(1, result.totalRequests)).toFixed(1)} CPU µs/req`,
+      );
     }
   }
 
   return progress.map((entry) => ({
     target: entry.system.name,
-    summary: entry.error === null && entry.runs.length > 0 ? summarizeRuns(entry.runs, scenario.bodyBytes, entry.peakRss > 0 ? entry.peakRss : null) : null,
+    summary:
+      entry.error === null && entry.runs.length > 0
+        ? summarizeRuns(entry.runs, scenario.bodyBytes, entry.peakRss > 0 ? entry.peakRss : null, entry.cpuSeconds)
+        : null,
     error: entry.error,
   }));
 }

@@ -129,16 +129,46 @@ export function treeRssBytes(rootPid: number): number {
   return processTree(rootPid).reduce((sum, pid) => sum + rssBytes(pid), 0);
 }
 
-/** Samples the RSS of a process tree on an interval and keeps the peak. */
-export function startRssSampler(rootPid: number, intervalMs = 200): { stop: () => number } {
+// USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every Linux architecture we run on.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds a process has used so far (0 when it is gone). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+export function treeCpuSeconds(rootPid: number): number {
+  return processTree(rootPid).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+}
+
+export interface TreeUsage {
+  peakRssBytes: number;
+  /** CPU seconds the tree used between start and stop. */
+  cpuSeconds: number;
+}
+
+/**
+ * Samples the RSS of a process tree on an interval, keeping the peak, and measures the CPU time
+ * the tree used meanwhile. CPU per request holds up when other work shares the machine, where
+ * req/s does not.
+ */
+export function startUsageSampler(rootPid: number, intervalMs = 200): { stop: () => TreeUsage } {
   let peak = treeRssBytes(rootPid);
+  const cpuAtStart = treeCpuSeconds(rootPid);
   const timer = setInterval(() => {
     peak = Math.max(peak, treeRssBytes(rootPid));
   }, intervalMs);
   return {
     stop: () => {
       clearInterval(timer);
-      return Math.max(peak, treeRssBytes(rootPid));
+      return { peakRssBytes: Math.max(peak, treeRssBytes(rootPid)), cpuSeconds: treeCpuSeconds(rootPid) - cpuAtStart };
     },
   };
 }

@@ -88,7 +88,7 @@ export function renderScenarioTable(result: ScenarioResult): string {
   const withThroughput = result.bodyBytes >= 100_000;
   const nginx = findSummary(result, NGINX_PROXY);
   const direct = findSummary(result, DIRECT);
-  const columns = ['system', 'req/s', 'runs min–max', ...(withThroughput ? ['MB/s'] : []), 'p50', 'p99', 'peak RSS', '÷ nginx proxy', '÷ direct'];
+  const columns = ['system', 'req/s', 'runs min–max', ...(withThroughput ? ['MB/s'] : []), 'p50', 'p99', 'CPU µs/req', 'peak RSS', '÷ nginx proxy', '÷ direct'];
   const lines = [`| ${columns.join(' | ')} |`, `|${columns.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`];
   for (const outcome of result.outcomes) {
     const summary = outcome.summary;
@@ -103,6 +103,7 @@ export function renderScenarioTable(result: ScenarioResult): string {
       ...(withThroughput ? [formatMBps(summary.bodyBytesPerSecond)] : []),
       formatMs(summary.p50Ms),
       formatMs(summary.p99Ms),
+      summary.cpuMicrosPerRequest === null ? '–' : summary.cpuMicrosPerRequest.toFixed(1),
       formatMiB(summary.peakRssBytes),
       formatRatio(ratio(summary.requestsPerSecond, nginx?.requestsPerSecond)),
       formatRatio(ratio(summary.requestsPerSecond, direct?.requestsPerSecond)),
@@ -115,16 +116,22 @@ export function renderScenarioTable(result: ScenarioResult): string {
 /** The headline ratios: subject vs nginx proxy and direct per scenario, and the cost of 10k routes. */
 export function renderRatioTable(report: BenchReport): string {
   const { subject } = report;
-  const lines = [`| scenario | ${subject} ÷ nginx proxy | ${subject} ÷ direct |`, '|---|---:|---:|'];
+  const lines = [
+    `| scenario | ${subject} ÷ nginx proxy | ${subject} ÷ direct | nginx CPU/req ÷ ${subject} CPU/req |`,
+    '|---|---:|---:|---:|',
+  ];
   for (const result of report.scenarios) {
     const mine = findSummary(result, subject);
     const measure = (summary: TargetSummary | null): number | undefined =>
       result.bodyBytes >= 100_000 ? summary?.bodyBytesPerSecond : summary?.requestsPerSecond;
-    lines.push(
-      `| ${result.scenario} | ${formatRatio(ratio(measure(mine), measure(findSummary(result, NGINX_PROXY))))} | ${formatRatio(
-        ratio(measure(mine), measure(findSummary(result, DIRECT))),
-      )} |`,
-    );
+    const nginx = findSummary(result, NGINX_PROXY);
+    const cells = [
+      result.scenario,
+      formatRatio(ratio(measure(mine), measure(nginx))),
+      formatRatio(ratio(measure(mine), measure(findSummary(result, DIRECT)))),
+      formatRatio(ratio(nginx?.cpuMicrosPerRequest, mine?.cpuMicrosPerRequest)),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
   }
   const one = report.scenarios.find((result) => result.scenario === 'passthrough');
   const many = report.scenarios.find((result) => result.scenario === 'routes-10k');
@@ -172,7 +179,9 @@ export function renderMarkdown(report: BenchReport): string {
     `- Load: \`wrk -t${method.threads} -c${method.connections} -d${method.durationSeconds}s --latency\` (keep-alive) after a`,
     `  ${method.warmupSeconds} s warm-up per system; ${method.runs} run(s) per system, interleaved between systems; medians of`,
     '  req/s, p50 and p99. Peak RSS is the largest sum of VmRSS over the process tree (master/primary and',
-    '  workers) sampled every 200 ms during the measured runs.',
+    '  workers) sampled every 200 ms during the measured runs. CPU µs/req is the user+system CPU time of that',
+    '  tree during a run divided by the requests wrk completed (median over runs); unlike req/s it barely moves',
+    '  when other work shares the machine, so "nginx CPU/req ÷ CPU/req" is the steadier efficiency ratio.',
     '- Ratios are req/s ratios (large-body: MB/s of response body). "÷ nginx proxy" is the practical target.',
     '',
     '## Results',

@@ -86,14 +86,27 @@ export interface TargetSummary {
   minRequestsPerSecond: number;
   maxRequestsPerSecond: number;
   peakRssBytes: number | null;
+  /** Median CPU time (user + system, whole process tree) per request, in microseconds. */
+  cpuMicrosPerRequest: number | null;
   non2xx: number;
   socketErrors: number;
   /** Every measured run as parsed, for the JSON record. */
   raw: WrkResult[];
 }
 
-/** Reduces the measured runs of one target to medians (throughput, latency) and maxima (RSS, errors). */
-export function summarizeRuns(runs: readonly WrkResult[], bodyBytes: number, peakRssBytes: number | null): TargetSummary {
+/**
+ * Reduces the measured runs of one target to medians (throughput, latency, CPU per request) and
+ * maxima (RSS, errors). `cpuSeconds[i]` is the CPU the target used during `runs[i]`.
+ */
+export function summarizeRuns(
+  runs: readonly WrkResult[],
+  bodyBytes: number,
+  peakRssBytes: number | null,
+  cpuSeconds: readonly number[] = [],
+): TargetSummary {
+  const cpuPerRequest = cpuSeconds.length === runs.length && runs.length > 0
+    ? median(runs.map((run, index) => (cpuSeconds[index] * 1e6) / Math.max(1, run.totalRequests)))
+    : null;
   const requestsPerSecond = median(runs.map((run) => run.requestsPerSecond));
   return {
     runs: runs.length,
@@ -104,6 +117,7 @@ export function summarizeRuns(runs: readonly WrkResult[], bodyBytes: number, pea
     minRequestsPerSecond: Math.min(...runs.map((run) => run.requestsPerSecond)),
     maxRequestsPerSecond: Math.max(...runs.map((run) => run.requestsPerSecond)),
     peakRssBytes,
+    cpuMicrosPerRequest: cpuPerRequest,
     non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
     socketErrors: runs.reduce((sum, run) => {
       const errors = run.socketErrors;

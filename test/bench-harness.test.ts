@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LARGE_BODY_BYTES, LARGE_BODY_PATH, startBaselines, startNginx } from '../bench/nginx.ts';
 import { answersCorrectly, probe } from '../bench/portico.ts';
-import { freePort, isAlive, killAllTracked, killTree, processTree, spawnTracked, startRssSampler } from '../bench/processes.ts';
+import { freePort, isAlive, killAllTracked, killTree, processTree, spawnTracked, startUsageSampler } from '../bench/processes.ts';
 import { SCENARIOS } from '../bench/scenarios.ts';
 import { runWrk } from '../bench/wrk.ts';
 
@@ -30,8 +30,10 @@ test('killTree ends a process and the children it started, and processTree sees 
     tree = processTree(shell.pid);
   }
   assert.equal(tree.length, 3, 'the shell and its two sleeps');
-  const sampler = startRssSampler(shell.pid, 10);
-  assert.ok(sampler.stop() > 0, 'RSS of a live tree is positive');
+  const sampler = startUsageSampler(shell.pid, 10);
+  const usage = sampler.stop();
+  assert.ok(usage.peakRssBytes > 0, 'RSS of a live tree is positive');
+  assert.ok(usage.cpuSeconds >= 0 && usage.cpuSeconds < 1, `sleeping tree used ${usage.cpuSeconds} s of CPU`);
   await killTree(shell.pid, 1000);
   await shell.exited;
   assert.deepEqual(tree.filter(isAlive), []);
@@ -45,7 +47,11 @@ test('nginx baselines serve the scenario bodies and wrk measures through the pro
   assert.deepEqual(await probe(proxyPort, LARGE_BODY_PATH, null), { status: 200, bytes: LARGE_BODY_BYTES });
   for (const scenario of Object.values(SCENARIOS)) assert.equal(await answersCorrectly(proxyPort, scenario), true, scenario.name);
 
+  const sampler = startUsageSampler(proxy.process.pid);
   const result = await runWrk({ url: `http://127.0.0.1:${proxyPort}/`, durationSeconds: 1, connections: 4, threads: 1, cpus: null });
+  const usage = sampler.stop();
+  assert.ok(usage.cpuSeconds > 0, 'the proxy used CPU to serve the load');
+  assert.ok(usage.peakRssBytes > 1024 * 1024, `nginx master + worker RSS ${usage.peakRssBytes}`);
   assert.ok(result.requestsPerSecond > 100, `wrk measured ${result.requestsPerSecond} req/s`);
   assert.equal(result.non2xx, 0);
   assert.ok(result.p99Ms >= result.p50Ms);

@@ -14,6 +14,7 @@ function summary(requestsPerSecond: number, bodyBytes = 100, extra: Partial<Targ
     minRequestsPerSecond: requestsPerSecond * 0.9,
     maxRequestsPerSecond: requestsPerSecond * 1.1,
     peakRssBytes: 64 * 1024 * 1024,
+    cpuMicrosPerRequest: 1e6 / requestsPerSecond,
     non2xx: 0,
     socketErrors: 0,
     raw: [],
@@ -63,8 +64,8 @@ function report(scenarios: ScenarioResult[], subjectCommand: string | null = 'ta
 test('scenario table shows medians, spread and ratios against nginx proxy and direct', () => {
   const table = renderScenarioTable(scenario('passthrough', [100_000, 80_000, 20_000]));
   const rows = table.split('\n');
-  assert.equal(rows[0], '| system | req/s | runs min–max | p50 | p99 | peak RSS | ÷ nginx proxy | ÷ direct |');
-  assert.equal(rows[4], '| portico | 20,000 | 18,000–22,000 | 0.50 ms | 1.25 ms | 64.0 MiB | 0.25 | 0.20 |');
+  assert.equal(rows[0], '| system | req/s | runs min–max | p50 | p99 | CPU µs/req | peak RSS | ÷ nginx proxy | ÷ direct |');
+  assert.equal(rows[4], '| portico | 20,000 | 18,000–22,000 | 0.50 ms | 1.25 ms | 50.0 | 64.0 MiB | 0.25 | 0.20 |');
   assert.match(rows[3], /^\| nginx-proxy \| 80,000 .*\| 1\.00 \| 0\.80 \|$/);
 });
 
@@ -92,7 +93,7 @@ test('ratio table normalises the 10k-route cost by the nginx proxy ratio', () =>
   const text = renderRatioTable(
     report([scenario('passthrough', [100_000, 80_000, 20_000]), scenario('routes-10k', [90_000, 64_000, 12_000])]),
   );
-  assert.match(text, /\| passthrough \| 0\.25 \| 0\.20 \|/);
+  assert.match(text, /\| passthrough \| 0\.25 \| 0\.20 \| 0\.25 \|/);
   assert.match(text, /\| portico: routes-10k ÷ passthrough \| 0\.60 \|/);
   assert.match(text, /\| nginx proxy: routes-10k ÷ passthrough .*\| 0\.80 \|/);
   assert.match(text, /\| portico, normalised by nginx's ratio .*\| 0\.75 \|/);
@@ -100,7 +101,7 @@ test('ratio table normalises the 10k-route cost by the nginx proxy ratio', () =>
 
 test('ratio table compares large bodies by MB/s and omits the 10k rows without passthrough', () => {
   const text = renderRatioTable(report([scenario('large-body', [2000, 1000, 500], 1024 * 1024)]));
-  assert.match(text, /\| large-body \| 0\.50 \| 0\.25 \|/);
+  assert.match(text, /\| large-body \| 0\.50 \| 0\.25 \| 0\.50 \|/);
   assert.doesNotMatch(text, /10k routes/);
 });
 

@@ -109,4 +109,12 @@ test('summarizeRuns reports medians of each metric independently, sums errors, k
   assert.equal(summary.non2xx, 5);
   assert.equal(summary.socketErrors, 1);
   assert.equal(summary.raw.length, 3);
+  assert.equal(summary.cpuMicrosPerRequest, null, 'no CPU samples given');
+});
+
+test('summarizeRuns reports the median CPU time per request in microseconds', () => {
+  // totalRequests = 10 × req/s: 1000, 3000, 2000 requests.
+  const runs = [run(100, 0.5, 9), run(300, 0.4, 2), run(200, 0.9, 4)];
+  assert.equal(summarizeRuns(runs, 100, null, [0.01, 0.06, 0.03]).cpuMicrosPerRequest, 15);
+  assert.equal(summarizeRuns(runs, 100, null, [0.01]).cpuMicrosPerRequest, null, 'samples must match runs');
 });
