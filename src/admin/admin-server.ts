@@ -1,0 +1,85 @@
+// Assembles the Admin API: node info, /status, the generated entity endpoints and Kong's
+// special cases, /schemas, /tags and /config, on top of the shared request loop.
+import type http from 'node:http';
+import type { Store } from '../store/types.ts';
+import type { AdminContext, AdminDeps, RouteHandler } from './types.ts';
+import { createApiServer } from './http/server.ts';
+import { AdminRouter } from './http/router.ts';
+import type { CrudEntities, CrudEntity } from './crud/definition.ts';
+import { inferArgs } from './crud/infer.ts';
+import type { SchemaJson } from './crud/infer.ts';
+import type { CrudEngine } from './crud/operations.ts';
+import { registerEntityRoutes } from './crud/routes.ts';
+import { createWriter } from './crud/writer.ts';
+import { presentRow, registerSpecialRoutes } from './crud/special-routes.ts';
+import { registerTargetRoutes } from './crud/targets.ts';
+import { registerInfoRoutes } from './endpoints/info.ts';
+import { statusHandler } from './endpoints/status.ts';
+import { registerSchemaRoutes } from './endpoints/schemas.ts';
+import { registerTagRoutes } from './endpoints/tags.ts';
+import { registerConfigRoutes } from './endpoints/config.ts';
+import { coreEntities, pluginSchemaJson } from './entities.ts';
+
+export interface AdminServerOptions {
+  /** Entity definitions to serve (defaults to Kong's core entities). */
+  entities?: CrudEntities;
+}
+
+const schemaCache = new WeakMap<CrudEntity, SchemaJson>();
+
+function schemaJsonOf(def: CrudEntity): SchemaJson {
+  let json = schemaCache.get(def);
+  if (!json) {
+    json = def.schemaJson() as SchemaJson;
+    schemaCache.set(def, json);
+  }
+  return json;
+}
+
+/**
+ * Entity input from the decoded body. JSON is taken as sent; form and multipart values are
+ * inferred from the schema (Kong's arguments.lua), plugins' `config.*` from the plugin's own
+ * schema once its name is known.
+ */
+function entityInput(def: CrudEntity, ctx: AdminContext): Record<string, unknown> {
+  const { kind, args } = ctx.body;
+  if (kind !== 'form' && kind !== 'multipart') return args;
+  const input = inferArgs(args, schemaJsonOf(def));
+  if (def.name === 'plugins' && typeof input.name === 'string' && input.config && typeof input.config === 'object') {
+    const schema = pluginSchemaJson(input.name) as SchemaJson | null;
+    const configField = schema?.fields?.find((f) => 'config' in f)?.config;
+    if (configField?.fields) input.config = inferArgs(input.config as Record<string, unknown>, { fields: configField.fields });
+  }
+  return input;
+}
+
+export function createAdminServer(deps: AdminDeps, options: AdminServerOptions = {}): http.Server {
+  const entities = options.entities ?? coreEntities();
+  const dbless = deps.settings.database === 'off';
+  const router = new AdminRouter<RouteHandler>();
+  const api = createApiServer(router, {
+    settings: deps.settings,
+    logger: deps.logger,
+    maxBodySize: deps.settings.admin_client_max_body_size,
+  });
+  const engine = (): CrudEngine => {
+    const store: Store = deps.store();
+    return {
+      store,
+      defs: entities,
+      writer: createWriter(store, dbless),
+      present: (def, row) => presentRow(store, def, row),
+    };
+  };
+  const routeOptions = { engine, input: entityInput, skip: new Set(['targets']) };
+
+  registerInfoRoutes(router, deps);
+  router.add('GET', '/status', { handle: statusHandler(deps, () => api.connections.snapshot()) });
+  registerEntityRoutes(router, entities, routeOptions);
+  registerSpecialRoutes(router, entities, routeOptions);
+  if (entities.targets && entities.upstreams) registerTargetRoutes(router, entities, routeOptions);
+  registerSchemaRoutes(router, { entities: () => entities, pluginSchemaJson, input: entityInput });
+  registerTagRoutes(router, deps.store, () => entities);
+  registerConfigRoutes(router, deps, entities);
+  return api.server;
+}

@@ -1,0 +1,66 @@
+// GET/POST /config (kong/api/routes/config.lua), DB-less only. Parsing and validation belong to
+// store/declarative; applying the result on every worker belongs to main.ts (deps.applyConfig).
+import type { EntitySet } from '../../entities/types.ts';
+import { exportDeclarative, flattenEntities, loadDeclarative } from '../../store/declarative/index.ts';
+import type { AdminContext, AdminDeps, AdminReply, RouteHandler } from '../types.ts';
+import { AdminHttpError } from '../http/errors.ts';
+import type { AdminRouter } from '../http/router.ts';
+import type { CrudEntities } from '../crud/definition.ts';
+
+const ONLY_DBLESS = 'this endpoint is only available when Kong is configured to not use a database';
+const TRUTHY = new Set(['1', 'true', 'on', 'yes']);
+/** Query options Kong strips before a posted JSON body is read as the configuration itself. */
+const OPTION_KEYS = ['check_hash', 'flatten_errors'];
+
+function requireDbless(deps: AdminDeps): void {
+  if (deps.settings.database !== 'off') throw new AdminHttpError(400, { message: ONLY_DBLESS });
+}
+
+async function currentEntities(deps: AdminDeps, entities: CrudEntities): Promise<EntitySet> {
+  const store = deps.store();
+  const out: Record<string, unknown[]> = {};
+  for (const name of Object.keys(entities)) out[name] = await store.all(name);
+  return out as EntitySet;
+}
+
+/**
+ * What was posted: the JSON body itself when it carries `_format_version`, else the `config`
+ * argument (JSON, form or multipart), else the raw body text (YAML or JSON).
+ */
+function postedConfig(ctx: AdminContext): string | Record<string, unknown> {
+  const { kind, args, text } = ctx.body;
+  if (kind === 'json' && args._format_version !== undefined) {
+    const document = { ...args };
+    for (const key of OPTION_KEYS) delete document[key];
+    return document;
+  }
+  const config = args.config;
+  if (typeof config === 'string' && config !== '') return config;
+  if (config !== null && typeof config === 'object' && !Array.isArray(config)) return config as Record<string, unknown>;
+  if (text.length > 0) return text;
+  throw new AdminHttpError(400, { message: 'expected a declarative configuration' });
+}
+
+async function postConfig(ctx: AdminContext, deps: AdminDeps): Promise<AdminReply> {
+  requireDbless(deps);
+  const input = postedConfig(ctx);
+  const flattenErrors = TRUTHY.has((ctx.query.get('flatten_errors') ?? '').toLowerCase());
+  const plugins = deps.availablePlugins?.();
+  const { entities, hash } = loadDeclarative(input, plugins ? { flattenErrors, pluginNames: Object.keys(plugins) } : { flattenErrors });
+  // check_hash only compares configurations sent as text, whose hash is that of the raw bytes.
+  if (ctx.query.get('check_hash') === '1' && typeof input === 'string' && hash === deps.getConfigHash()) {
+    return { status: 304 };
+  }
+  await deps.applyConfig({ entities, hash });
+  return { status: 201, body: flattenEntities(entities) };
+}
+
+export function registerConfigRoutes(router: AdminRouter<RouteHandler>, deps: AdminDeps, entities: CrudEntities): void {
+  router.add('GET', '/config', {
+    handle: async () => {
+      requireDbless(deps);
+      return { status: 200, body: { config: exportDeclarative(await currentEntities(deps, entities)) } };
+    },
+  });
+  router.add('POST', '/config', { acceptYaml: true, handle: (ctx) => postConfig(ctx, deps) });
+}
