@@ -1,7 +1,7 @@
 // What settings look like outside the process: GET /'s `configuration` object (secrets redacted)
 // and the `<prefix>/.kong_env` file Kong writes with the resolved configuration.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { kongEnvPath } from './prefix.ts';
 import type { ListenAddress, Settings } from './types.ts';
 import { SENSITIVE_PLACEHOLDER, isSensitive, propertyKind } from './properties.ts';
 import { listenerForDisplay } from './listen.ts';
@@ -56,7 +56,7 @@ export function formatResolvedEnv(settings: Settings): string {
  */
 export function writeResolvedEnv(settings: Settings): string {
   mkdirSync(settings.prefix, { recursive: true });
-  const path = join(settings.prefix, '.kong_env');
+  const path = kongEnvPath(settings.prefix);
   writeFileSync(path, formatResolvedEnv(settings), { mode: 0o600 });
   chmodSync(path, 0o600);
   return path;

@@ -9,3 +9,4 @@ export { parseListen } from './listen.ts';
 export { parseDuration, parseSize } from './values.ts';
 export { isKnownProperty, isSensitive } from './properties.ts';
 export { DEFAULT_CONF_PATHS, DEFAULT_DATABASE, DEFAULT_PREFIX } from './defaults.ts';
+export { kongEnvPath, pidFilePath } from './prefix.ts';
