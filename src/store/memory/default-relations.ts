@@ -1,19 +1,18 @@
+// Constraint metadata read from the entity registry (core entities plus plugin DAOs registered
+// so far), so the store and the schemas never disagree about unique fields, cache keys or
+// on-delete rules.
+import { listEntityDefinitions } from '../../entities/index.ts';
 import type { RelationSource } from './relations.ts';
+
 export function defaultRelationSources(): Record<string, RelationSource> {
-  const r = (uniqueFields: string[], foreignKeys: RelationSource['foreignKeys'], cacheKey: string[] | null = null) => ({ uniqueFields, foreignKeys, cacheKey });
-  return {
-    services: r(['name'], [{ field: 'client_certificate', reference: 'certificates', onDelete: 'restrict' }]),
-    routes: r(['name'], [{ field: 'service', reference: 'services', onDelete: 'restrict' }]),
-    consumers: r(['username', 'custom_id'], []),
-    plugins: r(['instance_name'], [
-      { field: 'route', reference: 'routes', onDelete: 'cascade' },
-      { field: 'service', reference: 'services', onDelete: 'cascade' },
-      { field: 'consumer', reference: 'consumers', onDelete: 'cascade' },
-    ], ['name', 'route', 'service', 'consumer']),
-    upstreams: r(['name'], [{ field: 'client_certificate', reference: 'certificates', onDelete: 'restrict' }]),
-    targets: r([], [{ field: 'upstream', reference: 'upstreams', onDelete: 'cascade' }], ['upstream', 'target']),
-    certificates: r([], []),
-    snis: r(['name'], [{ field: 'certificate', reference: 'certificates', onDelete: 'cascade' }]),
-    ca_certificates: r(['cert_digest'], []),
-  };
+  const sources: Record<string, RelationSource> = {};
+  for (const definition of listEntityDefinitions()) {
+    sources[definition.name] = {
+      // `id` is the primary key, checked on its own (code 3).
+      uniqueFields: definition.uniqueFields.filter((field) => field !== 'id'),
+      foreignKeys: definition.foreignKeys,
+      cacheKey: definition.cacheKey,
+    };
+  }
+  return sources;
 }
