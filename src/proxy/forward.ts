@@ -23,6 +23,17 @@ type DispatchController = Dispatcher.DispatchController;
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+// undici runs its headers timeout on coarse "fast timers" (~1 s resolution); read timeouts
+// shorter than this get a precise native timer of their own.
+const PRECISE_TIMEOUT_BELOW_MS = 2000;
+
+class ReadTimeoutError extends Error {
+  readonly code = 'UND_ERR_HEADERS_TIMEOUT';
+  constructor() {
+    super('upstream read timed out');
+    this.name = 'ReadTimeoutError';
+  }
+}
 
 /** Failure reason recorded in `tries` and used to choose 502 vs 504. */
 export function classifyUpstreamError(error: Error): 'timeout' | 'error' {
@@ -43,6 +54,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private done = false;
   private balancerStartedAt = 0;
   private drainListener: (() => void) | null = null;
+  private readTimer: NodeJS.Timeout | null = null;
 
   constructor(ctx: ProxyContext, pools: UpstreamPools, body: Readable | null) {
     this.ctx = ctx;
@@ -120,11 +132,20 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   onRequestStart(controller: DispatchController): void {
     this.controller = controller;
     this.requestStarted = true;
-    if (this.done) controller.abort(new Error('client closed the connection'));
+    if (this.done) { controller.abort(new Error('client closed the connection')); return; }
+    const readTimeout = this.ctx.service!.read_timeout;
+    if (readTimeout < PRECISE_TIMEOUT_BELOW_MS) {
+      this.readTimer = setTimeout(() => { this.readTimer = null; controller.abort(new ReadTimeoutError()); }, readTimeout);
+    }
+  }
+
+  private clearReadTimer(): void {
+    if (this.readTimer !== null) { clearTimeout(this.readTimer); this.readTimer = null; }
   }
 
   onResponseStart(controller: DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
     this.controller = controller;
+    this.clearReadTimer();
     const ctx = this.ctx;
     if (this.done) { controller.abort(new Error('client closed the connection')); return; }
     ctx.upstreamHeadersAt = Date.now();
@@ -159,6 +180,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: DispatchController, error: Error): void {
+    this.clearReadTimer();
     const ctx = this.ctx;
     this.entry?.balancer.onEnd?.(ctx.peer!);
     if (this.done) return;
