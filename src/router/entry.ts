@@ -118,7 +118,9 @@ export function compileHeaders(headers: Record<string, string[]> | null): Header
   const names = Object.keys(headers);
   if (names.length === 0) return null;
   return names.map((name) => {
-    const condition: HeaderCondition = { name: name.toLowerCase(), values: [], regexes: [] };
+    // ATC field names turn `-` into `_`, so `user_agent` and `user-agent` name the same header;
+    // nginx drops underscored request headers, hence the dashed form is the one looked up.
+    const condition: HeaderCondition = { name: name.toLowerCase().replace(/_/g, '-'), values: [], regexes: [] };
     for (const value of headers[name] ?? []) {
       // compat.lua: a value starting with `~*` is a regex on the lower-cased request value.
       if (value.startsWith('~*')) condition.regexes.push(compileSafeRegex(value.slice(2), { caseInsensitive: true }));
