@@ -83,7 +83,10 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
   if (options.includeSubject && scenarios.every((result) => result.outcomes.some((o) => o.target === options.targetName && o.summary === null))) {
     notes.push(`${options.targetName} produced no numbers in this run; only the baselines were measured.`);
   }
-  notes.push('The nginx proxy streams large bodies through memory (`proxy_max_temp_file_size 0`), as a streaming gateway does.');
+  notes.push(
+    'The nginx proxy streams the 1 MiB body through memory with 64k buffers (`proxy_max_temp_file_size 0`, ' +
+      '`proxy_buffers 8 64k`); with its 4k/8k defaults it spools to temp files and spends ~4× the CPU per response.',
+  );
   return {
     date: new Date().toISOString(),
     subject: options.targetName,
