@@ -9,14 +9,6 @@ import { KONG_YML_TEMPLATE } from './kong-yml-template.ts';
 /** Refuse to read declarative files larger than this (the YAML parser holds it all in memory). */
 const MAX_DECLARATIVE_BYTES = 64 * 1024 * 1024;
 
-interface DeclarativeModule {
-  loadDeclarative(input: string): unknown;
-  formatDeclarativeErrors(error: KongError): string;
-}
-
-// The declarative loader is imported on demand: only `config parse` needs it.
-const DECLARATIVE_MODULE = '../store/declarative/index.ts';
-
 export const configInitCommand: Command = {
   name: 'config init',
   summary: 'Write an example declarative configuration file',
@@ -63,7 +55,8 @@ export const configParseCommand: Command = {
     settingsFromFlags(values);
     const path = resolve(positionals[0]!);
     const text = readDeclarativeFile(path);
-    const declarative = (await import(DECLARATIVE_MODULE)) as DeclarativeModule;
+    // Imported on demand: only this command needs the declarative loader and the entity schemas.
+    const declarative = await import('../store/declarative/index.ts');
     try {
       declarative.loadDeclarative(text);
     } catch (error) {
