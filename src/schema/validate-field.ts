@@ -6,6 +6,7 @@ import { luaMatches } from './lua-pattern.ts';
 import { messages, quotedList } from './messages.ts';
 import type { FieldDef, FieldMap, ValidateOptions } from './types.ts';
 import { validateFields } from './validate-fields.ts';
+import { processFields } from './process.ts';
 
 /** A field error: a message, per-position errors (arrays), or nested field errors (records). */
 export type FieldError = string | Array<FieldError | null> | { [key: string]: unknown };
@@ -133,7 +134,9 @@ export function validateField(field: FieldDef, value: unknown, options: Validate
       if (err !== undefined) return err;
     }
   } else if (field.type === 'record') {
-    const err = validateFields(field.fields as FieldMap, field.entity_checks ?? [], value as Record<string, unknown>, options);
+    // Like Kong, a record is validated on a copy with its defaults filled in.
+    const copy = processFields(field.fields as FieldMap, value as Record<string, unknown>, 'insert', Date.now() / 1000);
+    const err = validateFields(field.fields as FieldMap, field.entity_checks ?? [], copy, options);
     if (err) return err;
   } else if (field.type === 'foreign') {
     const err = validateForeign(field, value as Record<string, unknown>, options);
