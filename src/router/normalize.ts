@@ -41,7 +41,7 @@ function encodeByte(byte: number): string {
 }
 
 /**
- * Normalise a raw path (no query). Returns null for input the proxy must answer with 400:
+ * Normalise a raw path (no query) as received: Node's latin1 view of the request-target bytes. Returns null for input the proxy must answer with 400:
  * not starting with `/`, an invalid `%` escape, NUL (`%00`), raw control bytes, `#`, a
  * backslash (raw or decoded), or a `.;` / `..;` segment (Java path parameters that servlet
  * upstreams resolve as dot segments — the security bar of §2.6).
@@ -54,43 +54,53 @@ export function normalizePath(rawPathWithoutQuery: string): string | null {
   return removeDotSegments(decoded);
 }
 
-/** Decode `%XX` except reserved characters; invalid UTF-8 byte runs stay encoded. */
+/**
+ * Decode `%XX` except reserved characters. Bytes >= 0x80 (escaped, or raw: Node hands the
+ * request target over as latin1, one char per byte) are gathered into runs and decoded as
+ * UTF-8; invalid runs stay percent-encoded.
+ */
 function percentDecode(raw: string): string | null {
   let out = '';
   let bytes: number[] | null = null;
-  let runStart = 0;
+  let copiedUpTo = 0;
   for (let i = 0; i < raw.length; i++) {
     const code = raw.charCodeAt(i);
-    if (code !== 37) {
+    let byte: number;
+    let width = 1;
+    if (code === 37) {
+      const high = hexValue(raw.charCodeAt(i + 1));
+      const low = hexValue(raw.charCodeAt(i + 2));
+      if (high < 0 || low < 0) return null;
+      byte = (high << 4) | low;
+      width = 3;
+      if (byte === 0 || byte === 92) return null;
+    } else if (code >= 0x80 && code <= 0xff) {
+      byte = code;
+    } else {
       if (code < 0x20 || code === 0x7f || code === 35 || code === 92) return null;
       continue;
     }
-    const high = hexValue(raw.charCodeAt(i + 1));
-    const low = hexValue(raw.charCodeAt(i + 2));
-    if (high < 0 || low < 0) return null;
-    const byte = (high << 4) | low;
-    if (byte === 0 || byte === 92) return null;
-    out += raw.slice(runStart, i);
-    runStart = i + 3;
+    out += raw.slice(copiedUpTo, i);
+    copiedUpTo = i + width;
     if (byte >= 0x80) {
       (bytes ??= []).push(byte);
-      // Flush the byte run only when the next character is not another high escape.
-      if (!nextIsHighEscape(raw, i + 3)) { out += decodeUtf8Run(bytes); bytes = null; }
+      if (!nextIsHighByte(raw, copiedUpTo)) { out += decodeUtf8Run(bytes); bytes = null; }
     } else if (KEEP_ENCODED.has(byte)) {
       out += encodeByte(byte);
     } else {
       out += String.fromCharCode(byte);
     }
-    i += 2;
+    i += width - 1;
   }
-  if (runStart === 0) return raw;
-  return out + raw.slice(runStart);
+  if (copiedUpTo === 0) return raw;
+  return out + raw.slice(copiedUpTo);
 }
 
-function nextIsHighEscape(raw: string, index: number): boolean {
-  if (raw.charCodeAt(index) !== 37) return false;
-  const high = hexValue(raw.charCodeAt(index + 1));
-  return high >= 8 && hexValue(raw.charCodeAt(index + 2)) >= 0;
+function nextIsHighByte(raw: string, index: number): boolean {
+  const code = raw.charCodeAt(index);
+  if (code >= 0x80 && code <= 0xff) return true;
+  if (code !== 37) return false;
+  return hexValue(raw.charCodeAt(index + 1)) >= 8 && hexValue(raw.charCodeAt(index + 2)) >= 0;
 }
 
 // Kong keeps decoded bytes as raw bytes (`/endel%C3%B8st` routes as UTF-8 text, issue #2366).
