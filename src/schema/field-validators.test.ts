@@ -58,7 +58,7 @@ test('typedefs: hosts, snis, paths, names, tags, headers', () => {
   assert.equal(check(typedefs.header_name, 'X Bad'), "bad header name 'X Bad', allowed characters are A-Z, a-z, 0-9, '_', and '-'");
   assert.equal(check(typedefs.port, 70000), 'value should be between 0 and 65535');
   assert.equal(check(typedefs.protocol, 'ftp'), 'expected one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp');
-  assert.equal(check(typedefs.certificate, 'garbage').toString().startsWith('invalid certificate: '), true);
+  assert.match(String(check(typedefs.certificate, 'garbage')), /^invalid certificate: /);
 });
 
 test('normalizeIp as Kong', () => {
