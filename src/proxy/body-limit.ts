@@ -1,7 +1,9 @@
-// client_max_body_size for bodies without Content-Length (chunked): counted while streaming,
-// so a chunked upload cannot bypass the limit the Content-Length check enforces up front
-// (Kong issue #12604 class, security-and-reliability §5 B3).
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+// Request bodies towards undici. A body with Content-Length is the request stream itself
+// (undici forwards the same length). A chunked body goes through an async iterable, which
+// undici always sends chunked — so chunked stays chunked even when the whole body already
+// arrived — and which counts bytes against client_max_body_size while streaming, so chunked
+// framing cannot bypass the limit the Content-Length check enforces up front (Kong #12604
+// class, security-and-reliability §5 B3).
 import type { IncomingMessage } from 'node:http';
 
 export class BodyTooLargeError extends Error {
@@ -11,32 +13,21 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-class LimitedBody extends Transform {
-  private remaining: number;
-
-  constructor(limit: number) {
-    super();
-    this.remaining = limit;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.remaining -= chunk.length;
-    if (this.remaining < 0) { callback(new BodyTooLargeError()); return; }
-    callback(null, chunk);
+async function* chunkedBody(req: IncomingMessage, limit: number): AsyncGenerator<Buffer> {
+  let remaining = limit > 0 ? limit : Infinity;
+  for await (const chunk of req) {
+    remaining -= (chunk as Buffer).length;
+    if (remaining < 0) throw new BodyTooLargeError();
+    yield chunk as Buffer;
   }
 }
 
-/** `req` itself when no counting is needed, else a pass-through that fails past `limit` bytes. */
-export function limitedBody(req: IncomingMessage, limit: number): Readable {
-  if (limit <= 0 || req.headers['content-length'] !== undefined) return req;
-  const limited = new LimitedBody(limit);
-  req.on('error', (error) => limited.destroy(error));
-  return req.pipe(limited);
-}
+export type UpstreamBody = IncomingMessage | AsyncIterable<Buffer>;
 
-/** Whether the request carries a body at all (Content-Length > 0 or chunked framing). */
-export function hasBody(req: IncomingMessage): boolean {
+/** What to hand undici as the body: null without one, `req` with Content-Length, else a chunked iterable. */
+export function upstreamBody(req: IncomingMessage, limit: number): UpstreamBody | null {
   const length = req.headers['content-length'];
-  if (length !== undefined) return length !== '0';
-  return req.headers['transfer-encoding'] !== undefined;
+  if (length !== undefined) return length === '0' ? null : req;
+  if (req.headers['transfer-encoding'] === undefined) return null;
+  return chunkedBody(req, limit);
 }

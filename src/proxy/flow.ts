@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { newRequestId } from '../core/ids.ts';
 import { hostnameOf, normalizePath } from '../router/index.ts';
-import { limitedBody, hasBody } from './body-limit.ts';
+import { upstreamBody } from './body-limit.ts';
 import { ProxyContext } from './context.ts';
 import { sendKongError, sendKongExit, sendNginxError } from './error-response.ts';
 import { UpstreamExchange } from './forward.ts';
@@ -40,8 +40,7 @@ export function handleProxyRequest(
     tunnelWebSocket(ctx, upgrade.socket, upgrade.head);
     return;
   }
-  const body = hasBody(req) ? limitedBody(req, snapshot.settings.client_max_body_size) : null;
-  new UpstreamExchange(ctx, options.pools, body).start();
+  new UpstreamExchange(ctx, options.pools, upstreamBody(req, snapshot.settings.client_max_body_size)).start();
 }
 
 function rejectWithErrorPage(ctx: ProxyContext, status: number): false {

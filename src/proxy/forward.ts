@@ -5,7 +5,6 @@
 // the method is idempotent and there is no body to replay (nginx proxy_next_upstream
 // `error timeout`, non_idempotent off — security-and-reliability §4.1).
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Peer } from './balancer/index.ts';
 import { BalancerError } from './balancer/index.ts';
@@ -16,7 +15,7 @@ import { pickPeer, upstreamFor } from './peer.ts';
 import { upstreamHostHeader } from './upstream-target.ts';
 import type { UpstreamPools } from './upstream-pool.ts';
 import { buildUpstreamHeaders } from './upstream-headers.ts';
-import { BodyTooLargeError } from './body-limit.ts';
+import { BodyTooLargeError, type UpstreamBody } from './body-limit.ts';
 import type { UpstreamEntry } from './snapshot.ts';
 
 type DispatchController = Dispatcher.DispatchController;
@@ -45,7 +44,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private readonly ctx: ProxyContext;
   private readonly pools: UpstreamPools;
   private readonly entry: UpstreamEntry | undefined;
-  private readonly body: Readable | null;
+  private readonly body: UpstreamBody | null;
   private readonly method: string;
   private readonly tried: Peer[] = [];
   private triesLeft: number;
@@ -56,7 +55,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private drainListener: (() => void) | null = null;
   private readTimer: NodeJS.Timeout | null = null;
 
-  constructor(ctx: ProxyContext, pools: UpstreamPools, body: Readable | null) {
+  constructor(ctx: ProxyContext, pools: UpstreamPools, body: UpstreamBody | null) {
     this.ctx = ctx;
     this.pools = pools;
     this.body = body;
@@ -121,7 +120,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       path: ctx.upstreamUri,
       method: this.method as Dispatcher.HttpMethod,
       headers: buildUpstreamHeaders(ctx, false),
-      body: this.body,
+      // undici streams async iterables chunked at runtime; its typings only list Readable.
+      body: this.body as Dispatcher.DispatchOptions['body'],
       idempotent: IDEMPOTENT.has(this.method),
       headersTimeout: service.read_timeout,
       bodyTimeout: service.read_timeout,
