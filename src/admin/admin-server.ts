@@ -11,7 +11,8 @@ import type { SchemaJson } from './crud/infer.ts';
 import type { CrudEngine } from './crud/operations.ts';
 import { registerEntityRoutes } from './crud/routes.ts';
 import { createWriter } from './crud/writer.ts';
-import { presentRow, registerSpecialRoutes } from './crud/special-routes.ts';
+import { registerSpecialRoutes } from './crud/special-routes.ts';
+import { certificateWriteHook, presentRow } from './crud/certificate-snis.ts';
 import { registerTargetRoutes } from './crud/targets.ts';
 import { registerInfoRoutes } from './endpoints/info.ts';
 import { statusHandler } from './endpoints/status.ts';
@@ -64,11 +65,13 @@ export function createAdminServer(deps: AdminDeps, options: AdminServerOptions =
   });
   const engine = (): CrudEngine => {
     const store: Store = deps.store();
+    const writer = createWriter(store, dbless);
     return {
       store,
       defs: entities,
-      writer: createWriter(store, dbless),
+      writer,
       present: (def, row) => presentRow(store, def, row),
+      aroundWrite: entities.snis ? certificateWriteHook(store, writer, entities) : undefined,
     };
   };
   const routeOptions = { engine, input: entityInput, skip: new Set(['targets']) };

@@ -22,6 +22,21 @@ export interface CrudEngine {
   readonly writer: EntityWriter;
   /** Decorates rows on the way out (certificates list their SNI names). */
   present(def: CrudEntity, row: Row): Promise<Record<string, unknown>>;
+  /**
+   * Entity-specific DAO work around a write (certificates own their `snis`): may check and strip
+   * transient fields from the row before it is stored; the returned `after` runs once it is.
+   */
+  aroundWrite?(def: CrudEntity, row: Row, input: Record<string, unknown>): Promise<{ row: Row; after: (stored: Row) => Promise<void> }>;
+}
+
+/** Runs one write with the engine's per-entity hooks, then presents the stored row. */
+async function persist(
+  engine: CrudEngine, def: CrudEntity, row: Row, input: Record<string, unknown>, write: (row: Row) => Promise<Row>,
+): Promise<Record<string, unknown>> {
+  const around = engine.aroundWrite ? await engine.aroundWrite(def, row, input) : null;
+  const stored = await write(around ? around.row : row);
+  if (around) await around.after(stored);
+  return engine.present(def, stored);
 }
 
 function belongs(row: Row, scope: ParentScope | undefined): boolean {
@@ -61,7 +76,7 @@ export async function createEntity(
 ): Promise<Record<string, unknown>> {
   const resolved = await resolveForeign(engine.store, engine.defs, def, withScope(input, scope));
   const row = await def.validate(resolved, 'insert');
-  return engine.present(def, await engine.writer.insert(def.name, row));
+  return persist(engine, def, row, input, (r) => engine.writer.insert(def.name, r));
 }
 
 /**
@@ -85,7 +100,7 @@ export async function upsertEntity(
   }
   const resolved = await resolveForeign(engine.store, engine.defs, def, withScope(body, scope));
   const row = await def.validate(resolved, 'upsert');
-  return engine.present(def, await engine.writer.upsert(def.name, row, byField));
+  return persist(engine, def, row, input, (r) => engine.writer.upsert(def.name, r, byField));
 }
 
 /** PATCH: merge onto the stored entity and revalidate; absent → 404 with Kong's err_t (code 6). */
@@ -103,7 +118,7 @@ export async function updateEntity(
   delete patch.id;
   const resolved = await resolveForeign(engine.store, engine.defs, def, withScope(patch, scope));
   const row = await def.validate(resolved, 'update', existing);
-  return engine.present(def, await engine.writer.update(def.name, existing.id, row, byField));
+  return persist(engine, def, row, input, (r) => engine.writer.update(def.name, existing.id, r, byField));
 }
 
 /** DELETE is idempotent: an absent entity is already deleted (204). */

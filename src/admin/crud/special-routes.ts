@@ -3,7 +3,6 @@
 // name and shown with their `snis` (kong/api/routes/certificates.lua), and the disabled
 // `/snis/{snis}/certificate`.
 import { isUuid } from '../../core/ids.ts';
-import type { Row, Store } from '../../store/types.ts';
 import type { AdminContext, AdminReply, RouteHandler } from '../types.ts';
 import { AdminHttpError } from '../http/errors.ts';
 import type { AdminRouter } from '../http/router.ts';
@@ -11,24 +10,6 @@ import type { CrudEntities, CrudEntity } from './definition.ts';
 import { foreignIdOf } from './lookup.ts';
 import { createEntity, deleteEntity, getEntity, listEntities, updateEntity, upsertEntity } from './operations.ts';
 import type { EntityRouteOptions } from './routes.ts';
-
-/** Names of a certificate's SNIs, sorted (Kong's `snis` list on certificate output). */
-async function sniNames(store: Store, certificateId: string): Promise<string[]> {
-  const names: string[] = [];
-  let offset: string | undefined;
-  do {
-    const page = await store.pageByForeign('snis', 'certificate', certificateId, { size: 1000, ...(offset ? { offset } : {}) });
-    for (const row of page.data) names.push(String(row.name));
-    offset = page.offset;
-  } while (offset !== undefined);
-  return names.sort();
-}
-
-/** Output decoration shared by every endpoint that returns entities. */
-export async function presentRow(store: Store, def: CrudEntity, row: Row): Promise<Record<string, unknown>> {
-  if (def.name === 'certificates') return { ...row, snis: await sniNames(store, row.id) };
-  return row;
-}
 
 function registerConsumerLookup(router: AdminRouter<RouteHandler>, consumers: CrudEntity, options: EntityRouteOptions): void {
   router.add('GET', '/consumers', {

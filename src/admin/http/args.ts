@@ -112,14 +112,3 @@ export function decodeArgs(pairs: Iterable<[string, string]>, allowBracketNames:
   }
   return compact(root) as Record<string, unknown>;
 }
-
-/** Plain (flat) query arguments: the last value of a repeated key wins, as `ngx.req.get_uri_args` read by Kong's handlers. */
-export function queryArgs(search: URLSearchParams): Map<string, string> {
-  const out = new Map<string, string>();
-  let count = 0;
-  for (const [k, v] of search) {
-    if (++count > MAX_ARGS) throw new AdminHttpError(400, { message: 'Too many arguments' });
-    out.set(k, v);
-  }
-  return out;
-}

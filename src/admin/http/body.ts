@@ -17,7 +17,8 @@ export interface ParsedBody {
 /** lua-cjson's default `decode_max_depth`: deeper documents are a parse error in Kong. */
 const MAX_JSON_DEPTH = 1000;
 const EMPTY: ParsedBody = { kind: 'none', args: {}, text: '' };
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading BOM in the text so JSON.parse rejects it, as lua-cjson does.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Reads the whole body, answering 413 as soon as it exceeds `limit` bytes (0 = unlimited). */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

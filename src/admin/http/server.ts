@@ -13,6 +13,7 @@ import { AdminHttpError, methodNotAllowed, notFound } from './errors.ts';
 import { parseBody, readBody } from './body.ts';
 import type { ParsedBody } from './body.ts';
 import { AdminRouter } from './router.ts';
+import { MAX_ARGS } from './args.ts';
 import { trackConnections } from './counters.ts';
 import type { ConnectionTracker } from './counters.ts';
 
@@ -40,9 +41,23 @@ function headerFlags(settings: Settings): { server: boolean; latency: boolean } 
   };
 }
 
+/**
+ * Kong's internal `admin_gui_origin`: the scheme://host[:port] of every `admin_gui_url` entry
+ * (conf_loader strips any path so the value can serve as a CORS origin).
+ */
 function guiOrigins(settings: Settings): string[] {
-  const raw = settings.raw?.admin_gui_origin ?? '';
-  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const origins: string[] = [];
+  for (const entry of (settings.admin_gui_url ?? '').split(',')) {
+    const trimmed = entry.trim();
+    if (trimmed === '') continue;
+    try {
+      const url = new URL(trimmed);
+      origins.push(`${url.protocol}//${url.host}`);
+    } catch {
+      origins.push(trimmed);
+    }
+  }
+  return origins;
 }
 
 /** Access-Control-Allow-Origin: the request origin unless `admin_gui_origin` restricts it. */
@@ -57,6 +72,12 @@ function allowedMethods(handlers: ReadonlyMap<string, RouteHandler>): string {
   if (methods.has('GET')) methods.add('HEAD');
   methods.add('OPTIONS');
   return [...methods].sort().join(', ');
+}
+
+function countArgs(search: URLSearchParams): number {
+  let count = 0;
+  for (const _entry of search) count++;
+  return count;
 }
 
 function renderError(err: unknown, logger: Logger): AdminReply {
@@ -103,6 +124,10 @@ export function createApiServer(router: AdminRouter<RouteHandler>, options: ApiS
     const url = new URL(req.url ?? '/', 'http://admin.invalid');
     const match = router.match(url.pathname);
     if (!match) throw notFound();
+    // Kong reads at most 1000 URI args (ngx.req.get_uri_args) and refuses more.
+    if (url.search.length > 0 && countArgs(url.searchParams) > MAX_ARGS) {
+      throw new AdminHttpError(400, { message: 'Too many arguments' });
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     if (method === 'OPTIONS') {
       const allow = allowedMethods(match.handlers);
