@@ -4,18 +4,11 @@
 import { ErrorCode, KongError } from '../../core/errors.ts';
 import type { Row, Store } from '../../store/types.ts';
 import type { CrudEntities, CrudEntity } from './definition.ts';
-import { foreignIdOf } from './lookup.ts';
+import { allByForeign, foreignIdOf } from './lookup.ts';
 import type { EntityWriter } from './writer.ts';
 
-async function certificateSnis(store: Store, certificateId: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  let offset: string | undefined;
-  do {
-    const page = await store.pageByForeign('snis', 'certificate', certificateId, { size: 1000, ...(offset ? { offset } : {}) });
-    rows.push(...page.data);
-    offset = page.offset;
-  } while (offset !== undefined);
-  return rows;
+function certificateSnis(store: Store, certificateId: string): Promise<Row[]> {
+  return allByForeign(store, 'snis', 'certificate', certificateId);
 }
 
 /** Output decoration shared by every endpoint that returns entities. */

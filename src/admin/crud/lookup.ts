@@ -76,3 +76,15 @@ export function foreignIdOf(row: Row, field: string): string | null {
   if (isPlainObject(value) && typeof value.id === 'string') return value.id;
   return null;
 }
+
+/** Every child row pointing at one parent, across all pages (targets of an upstream, SNIs of a certificate). */
+export async function allByForeign(store: Store, table: string, field: string, parentId: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  let offset: string | undefined;
+  do {
+    const page = await store.pageByForeign(table, field, parentId, { size: 1000, ...(offset ? { offset } : {}) });
+    rows.push(...page.data);
+    offset = page.offset;
+  } while (offset !== undefined);
+  return rows;
+}

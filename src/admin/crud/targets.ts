@@ -11,6 +11,7 @@ import type { CrudEntities } from './definition.ts';
 import type { CrudEngine, ParentScope } from './operations.ts';
 import { createEntity, deleteEntity, findEntity, listEntities, updateEntity } from './operations.ts';
 import { escapeUri, parseSize } from './paging.ts';
+import { allByForeign } from './lookup.ts';
 import type { EntityRouteOptions } from './routes.ts';
 
 /** Kong appends the default port when a target is looked up without one. */
@@ -20,15 +21,8 @@ function withDefaultPort(target: string): string {
   return target.includes(':') ? target : `${target}:8000`;
 }
 
-async function upstreamTargets(store: Store, upstreamId: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  let offset: string | undefined;
-  do {
-    const page = await store.pageByForeign('targets', 'upstream', upstreamId, { size: 1000, ...(offset ? { offset } : {}) });
-    rows.push(...page.data);
-    offset = page.offset;
-  } while (offset !== undefined);
-  return rows;
+function upstreamTargets(store: Store, upstreamId: string): Promise<Row[]> {
+  return allByForeign(store, 'targets', 'upstream', upstreamId);
 }
 
 function newestFirst(rows: Row[]): Row[] {
