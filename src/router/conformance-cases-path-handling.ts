@@ -1,0 +1,87 @@
+// Conformance cases: Kong's path-handling matrix (spec/fixtures/router_path_handling_tests.lua,
+// current revision; older revisions expected `/service` where a stripped request ended in `/`),
+// the v0 rows, which are what traditional_compatible applies to every route (v1 is ignored).
+// Columns: service path, route path (null = route matches on host), strip_path values,
+// request path, expected upstream path.
+import type { ConformanceCase } from './conformance-case.ts';
+
+type Row = [string, string | null, boolean[], string, string];
+const BOTH = [false, true];
+const OFF = [false];
+const ON = [true];
+
+const rows: Row[] = [
+  ['/', '/', BOTH, '/', '/'],
+  ['/', '/', BOTH, '/route', '/route'],
+  ['/', '/', BOTH, '/route/', '/route/'],
+  ['/', '/', BOTH, '/routereq', '/routereq'],
+  ['/', '/', BOTH, '/route/req', '/route/req'],
+  ['/', '/route', OFF, '/route', '/route'],
+  ['/', '/route', OFF, '/route/', '/route/'],
+  ['/', '/route', OFF, '/routereq', '/routereq'],
+  ['/', '/route', ON, '/route', '/'],
+  ['/', '/route', ON, '/route/', '/'],
+  ['/', '/route', ON, '/routereq', '/req'],
+  ['/', '/route/', OFF, '/route/', '/route/'],
+  ['/', '/route/', OFF, '/route/req', '/route/req'],
+  ['/', '/route/', ON, '/route/', '/'],
+  ['/', '/route/', ON, '/route/req', '/req'],
+  ['/srv', '/rou', OFF, '/roureq', '/srv/roureq'],
+  ['/srv', '/rou', ON, '/roureq', '/srv/req'],
+  ['/srv/', '/rou', OFF, '/rou', '/srv/rou'],
+  ['/srv/', '/rou', ON, '/rou', '/srv'],
+  ['/service', '/', BOTH, '/', '/service'],
+  ['/service', '/', BOTH, '/route', '/service/route'],
+  ['/service', '/', BOTH, '/route/', '/service/route/'],
+  ['/service', '/', BOTH, '/routereq', '/service/routereq'],
+  ['/service', '/', BOTH, '/route/req', '/service/route/req'],
+  ['/service', '/route', OFF, '/route', '/service/route'],
+  ['/service', '/route', OFF, '/route/', '/service/route/'],
+  ['/service', '/route', OFF, '/routereq', '/service/routereq'],
+  ['/service', '/route', ON, '/route', '/service'],
+  ['/service', '/route', ON, '/route/', '/service/'],
+  ['/service', '/route', ON, '/routereq', '/service/req'],
+  ['/service', '/route/', OFF, '/route/', '/service/route/'],
+  ['/service', '/route/', OFF, '/route/req', '/service/route/req'],
+  ['/service', '/route/', ON, '/route/', '/service/'],
+  ['/service', '/route/', ON, '/route/req', '/service/req'],
+  ['/service/', '/', BOTH, '/', '/service/'],
+  ['/service/', '/', BOTH, '/route/', '/service/route/'],
+  ['/service/', '/', BOTH, '/route', '/service/route'],
+  ['/service/', '/', BOTH, '/routereq', '/service/routereq'],
+  ['/service/', '/', BOTH, '/route/req', '/service/route/req'],
+  ['/service/', '/route', OFF, '/route', '/service/route'],
+  ['/service/', '/route', OFF, '/route/', '/service/route/'],
+  ['/service/', '/route', OFF, '/routereq', '/service/routereq'],
+  ['/service/', '/route', ON, '/route', '/service'],
+  ['/service/', '/route', ON, '/route/', '/service/'],
+  ['/service/', '/route', ON, '/routereq', '/service/req'],
+  ['/service/', '/route/', OFF, '/route/', '/service/route/'],
+  ['/service/', '/route/', OFF, '/route/req', '/service/route/req'],
+  ['/service/', '/route/', ON, '/route/', '/service/'],
+  ['/service/', '/route/', ON, '/route/req', '/service/req'],
+  ['/', null, BOTH, '/', '/'],
+  ['/', null, BOTH, '/route', '/route'],
+  ['/', null, BOTH, '/route/', '/route/'],
+  ['/service', null, BOTH, '/', '/service'],
+  ['/service', null, BOTH, '/route', '/service/route'],
+  ['/service', null, BOTH, '/route/', '/service/route/'],
+  ['/service/', null, BOTH, '/', '/service/'],
+  ['/service/', null, BOTH, '/route', '/service/route'],
+  ['/service/', null, BOTH, '/route/', '/service/route/'],
+];
+
+export const pathHandlingCases: ConformanceCase[] = rows.flatMap(([servicePath, routePath, strips, request, expected]) =>
+  strips.map((strip): ConformanceCase => ({
+    title: `kong path handling: service ${servicePath} route ${routePath ?? '(host)'} strip=${strip} ${request} → ${expected}`,
+    routes: [{
+      name: 'route',
+      hosts: routePath === null ? ['example.com'] : null,
+      paths: routePath === null ? null : [routePath],
+      strip_path: strip,
+      service: { path: servicePath },
+    }],
+    request: { path: request },
+    expect: 'route',
+    upstreamPath: expected,
+  })));
