@@ -34,12 +34,23 @@ function exportOrder(entities: EntitySet): string[] {
   return [...known, ...extra];
 }
 
+/** Null fields are dropped at every depth (export.lua remove_nulls); array elements are kept. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (inner !== null && inner !== undefined) out[key] = withoutNulls(inner);
+  }
+  return out;
+}
+
 function exportRow(row: Record<string, unknown>, foreignFields: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
     if (value === null || value === undefined || key === 'ws_id') continue;
     const id = foreignFields.has(key) && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
-    out[key] = id === undefined ? value : id;
+    out[key] = id === undefined ? withoutNulls(value) : id;
   }
   return out;
 }

@@ -83,6 +83,8 @@ function validateEntities(
     const data: Record<string, unknown> = { ...entity.input, id: entity.id };
     const fieldErrors: Record<string, unknown> = {};
     if (entity.parent) {
+      // Other foreign keys of a nested entry were already reported ("value must be null").
+      for (const fk of definition.foreignKeys) delete data[fk.field];
       const parentId = entity.parent.entity.id;
       data[entity.parent.field] = { id: isUuid(parentId) ? parentId : PLACEHOLDER_ID };
     } else {
@@ -107,6 +109,9 @@ function validateEntities(
     }
     try {
       const row = definition.validate(data, 'insert');
+      // An exported file carries its timestamps; keeping `updated_at` too (the schema re-stamps
+      // it on every write) makes import → export → import stable, and so the config hash.
+      if (typeof data.updated_at === 'number' && typeof row.updated_at === 'number') row.updated_at = data.updated_at;
       if (Object.keys(fieldErrors).length === 0) validated.push({ entity, row });
     } catch (error) {
       if (!(error instanceof KongError) || error.code !== ErrorCode.SCHEMA_VIOLATION) throw error;
