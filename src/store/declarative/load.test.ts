@@ -8,7 +8,7 @@ import {
 } from './test-fixtures.ts';
 
 const kongId = (table: string, name: string): string => uuidV5(name, uuidV5(table, DECLARATIVE_ROOT_NAMESPACE));
-const byName = (rows: Array<Record<string, unknown>>, name: string) => rows.find((r) => r.name === name)!;
+const byName = <T extends { name: string | null }>(rows: T[], name: string): T => rows.find((r) => r.name === name)!;
 
 describe('loadDeclarative: the spec example', () => {
   it('reports every plugin the node does not have as not enabled, at its position', () => {
@@ -110,7 +110,8 @@ targets:
   it('gives nested and flat declarations the same rows (named entities, same ids)', () => {
     const a = loadDeclarative(nested).entities;
     const b = loadDeclarative(flat).entities;
-    const strip = (rows: Array<Record<string, unknown>>) => rows.filter((r) => r.name !== null).map(({ created_at: _c, updated_at: _u, ...rest }) => rest);
+    const strip = <T extends { name: string | null; created_at: number; updated_at: number }>(rows: T[]) =>
+      rows.filter((r) => r.name !== null).map(({ created_at: _c, updated_at: _u, ...rest }) => rest);
     assert.deepEqual(strip(a.services), strip(b.services));
     assert.deepEqual(strip(a.routes), strip(b.routes));
     assert.deepEqual(strip(a.upstreams), strip(b.upstreams));
@@ -124,7 +125,7 @@ targets:
     assert.equal(first.services[0]!.id, second.services[0]!.id);
     assert.equal(byName(first.routes, 'r1').id, byName(second.routes, 'r1').id);
     assert.equal(first.targets[0]!.id, second.targets[0]!.id);
-    const unnamed = (rows: Array<Record<string, unknown>>) => rows.find((r) => r.name === null)!.id;
+    const unnamed = (rows: Array<{ name: string | null; id: string }>) => rows.find((r) => r.name === null)!.id;
     assert.notEqual(unnamed(first.routes), unnamed(second.routes));
   });
 
