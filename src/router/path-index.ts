@@ -1,7 +1,8 @@
 // Candidate index by path: a compressed radix tree keyed by each entry's literal path prefix
 // (prefix paths as is, regex paths by their literal head). Walking the request path visits
 // only the nodes whose key is a prefix of it, so lookup cost depends on the path length, not
-// on the number of routes. Entries without paths sit in a separate list.
+// on the number of routes. Entries without paths are kept per method (plus one list for
+// entries without methods), so method-only route sets do not scan each other.
 import type { CompiledEntry } from './entry.ts';
 
 interface RadixNode {
@@ -22,13 +23,22 @@ export interface CandidateVisitor {
 
 export class PathIndex {
   private readonly root: RadixNode = newNode('');
-  private readonly pathless: CompiledEntry[] = [];
+  private readonly pathlessAnyMethod: CompiledEntry[] = [];
+  private readonly pathlessByMethod = new Map<string, CompiledEntry[]>();
   /** Operation counter for tests and benchmarks: nodes visited during searches. */
   nodesVisited = 0;
 
   add(entry: CompiledEntry): void {
     if (entry.paths === null) {
-      pushOnce(this.pathless, entry);
+      if (entry.methods === null) {
+        pushOnce(this.pathlessAnyMethod, entry);
+        return;
+      }
+      for (const method of entry.methods) {
+        let list = this.pathlessByMethod.get(method);
+        if (list === undefined) this.pathlessByMethod.set(method, list = []);
+        pushOnce(list, entry);
+      }
       return;
     }
     for (const path of entry.paths) this.insert(path.indexKey, entry);
@@ -71,7 +81,8 @@ export class PathIndex {
   /** Sort every candidate list by rank once all entries are added. */
   finalize(): void {
     const byRank = (a: CompiledEntry, b: CompiledEntry): number => a.rank - b.rank;
-    this.pathless.sort(byRank);
+    this.pathlessAnyMethod.sort(byRank);
+    for (const list of this.pathlessByMethod.values()) list.sort(byRank);
     const stack: RadixNode[] = [this.root];
     while (stack.length > 0) {
       const node = stack.pop() as RadixNode;
@@ -80,9 +91,13 @@ export class PathIndex {
     }
   }
 
-  /** Hand every candidate list relevant to `path` to the visitor. */
-  search(path: string, visitor: CandidateVisitor): void {
-    if (this.pathless.length > 0) visitor.visit(this.pathless);
+  /** Hand every candidate list relevant to `method` and `path` to the visitor. */
+  search(method: string, path: string, visitor: CandidateVisitor): void {
+    if (this.pathlessAnyMethod.length > 0) visitor.visit(this.pathlessAnyMethod);
+    if (this.pathlessByMethod.size > 0) {
+      const byMethod = this.pathlessByMethod.get(method);
+      if (byMethod !== undefined) visitor.visit(byMethod);
+    }
     let node = this.root;
     let position = 0;
     for (;;) {

@@ -95,3 +95,13 @@ test('10,000 routes compile, and match work stays flat from 10 to 10,000 routes'
   // the flatness assertion above is what guards the index.
   assert.ok(compileAndMatchMs < 30_000, `compiling 10k routes took ${compileAndMatchMs} ms`);
 });
+
+test('path-less routes are indexed by method', () => {
+  const letters = (index: number): string => String.fromCharCode(65 + (index % 26)) + String.fromCharCode(65 + Math.floor(index / 26));
+  const specs = Array.from({ length: 500 }, (_, index) => ({ name: `m${index}`, methods: [`X${letters(index)}`] }));
+  const router = compileRouter(buildRoutes([...specs, { name: 'any', hosts: ['other.test'] }]), { cacheSize: 0 });
+  assert.equal(router.match(makeRequest({ method: `X${letters(321)}` }))?.route.name, 'm321');
+  assert.ok(router.diagnostics.entriesEvaluated <= 2, `evaluated ${router.diagnostics.entriesEvaluated}`);
+  assert.equal(router.match(makeRequest({ method: 'GET' })), null);
+  assert.equal(router.match(makeRequest({ method: 'GET', host: 'other.test' }))?.route.name, 'any');
+});

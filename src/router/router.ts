@@ -136,7 +136,7 @@ export class CompiledRouter implements Router, CandidateVisitor {
   private searchIndex(index: PathIndex | undefined): void {
     if (index === undefined) return;
     const before = index.nodesVisited;
-    index.search(this.prepared.path, this);
+    index.search(this.prepared.method, this.prepared.path, this);
     this.diagnostics.nodesVisited += index.nodesVisited - before;
   }
 
