@@ -60,7 +60,10 @@ async function pageTags(store: Store, entities: CrudEntities, query: URLSearchPa
   const data = all.slice(from, from + size);
   if (from + size >= all.length) return { status: 200, body: { data, next: null } };
   const token = encodeCursor(data[data.length - 1]!);
-  return { status: 200, body: { data, offset: token, next: `${basePath}?offset=${escapeUri(token)}` } };
+  // Generated like any collection's `next`: the size carries over, a `tags` query does not apply.
+  const sizeArg = query.get('size');
+  const next = `${basePath}?offset=${escapeUri(token)}${sizeArg === null ? '' : `&size=${escapeUri(sizeArg)}`}`;
+  return { status: 200, body: { data, offset: token, next } };
 }
 
 export function registerTagRoutes(router: AdminRouter<RouteHandler>, store: () => Store, entities: () => CrudEntities): void {
