@@ -77,11 +77,13 @@ export const upstreamSchema = defineSchema({
     { distinct: ['hash_on_uri_capture', 'hash_fallback_uri_capture'] },
   ],
   // Kong's backwards-compatibility shorthands: the balancer algorithm follows hash_on.
+  // Kong nulls hash_on for least-connections/latency; a null hash_on would then satisfy every
+  // `hash_on = …` conditional (validate_field passes null), so it is reset to 'none' instead.
   shorthand_fields: {
     algorithm: {
       field: { type: 'string' },
       expand: (value: string | null) => (value === 'least-connections' || value === 'latency'
-        ? { algorithm: value, hash_on: null }
+        ? { algorithm: value, hash_on: 'none' }
         : { algorithm: value }),
     },
     hash_on: {
