@@ -1,13 +1,13 @@
 // Turns resolved property strings into the typed Settings object.
 import { availableParallelism } from 'node:os';
-import { resolve as resolvePath } from 'node:path';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { LOG_LEVELS } from '../core/logger.ts';
 import { isUuid } from '../core/ids.ts';
 import type { DatabaseKind, Settings } from './types.ts';
 import { SettingsError, invalidValue } from './errors.ts';
 import type { Resolved } from './resolve.ts';
 import { parseListen } from './listen.ts';
-import { parseHeaderTokens, parseTrustedIps } from './checks.ts';
+import { isInlinePem, parseHeaderTokens, parseTrustedIps } from './checks.ts';
 import {
   parseBoolean, parseDuration, parseEnum, parseInteger, parseList, parseNumber, parseSize,
 } from './values.ts';
@@ -61,7 +61,34 @@ function positive(name: string, value: number): number {
   return value;
 }
 
+const PATH_PROPERTIES = [
+  'declarative_config', 'error_template_html', 'error_template_json', 'error_template_xml', 'error_template_plain',
+];
+const CERTIFICATE_PROPERTIES = [
+  'ssl_cert', 'ssl_cert_key', 'admin_ssl_cert', 'admin_ssl_cert_key', 'admin_gui_ssl_cert', 'admin_gui_ssl_cert_key',
+  'status_ssl_cert', 'status_ssl_cert_key', 'cluster_cert', 'cluster_cert_key', 'cluster_ca_cert',
+];
+
+/**
+ * Relative file paths are made absolute against the working directory, as Kong does (abspath)
+ * for certificates and the declarative file, so `.kong_env` means the same from anywhere.
+ */
+function absolutizePaths(resolved: Resolved, cwd: string): void {
+  const absolute = (value: string) => (isAbsolute(value) ? value : resolvePath(cwd, value));
+  for (const name of PATH_PROPERTIES) {
+    const value = resolved.get(name);
+    if (value !== undefined) resolved.set(name, absolute(value));
+  }
+  for (const name of CERTIFICATE_PROPERTIES) {
+    const value = resolved.get(name);
+    if (value === undefined) continue;
+    const items = parseList(value).map((item) => (isInlinePem(item) ? item : absolute(item)));
+    resolved.set(name, items.join(','));
+  }
+}
+
 export function buildSettings(resolved: Resolved, confPath: string | null, cwd: string): Settings {
+  absolutizePaths(resolved, cwd);
   const get = accessors(resolved);
   const prefix = resolvePath(cwd, get.required('prefix'));
   // Kong makes the prefix absolute before writing .kong_env; raw shows the same.

@@ -45,7 +45,7 @@ export function parseTrustedIps(value: string | undefined): string[] {
 }
 
 // Kong 3.x accepts each certificate/key as a file path, inline PEM, or base64-encoded PEM.
-function isInlinePem(value: string): boolean {
+export function isInlinePem(value: string): boolean {
   if (value.includes('-----BEGIN')) return true;
   if (!/^[A-Za-z0-9+/=\s]+$/.test(value) || value.length < 64) return false;
   return Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN');

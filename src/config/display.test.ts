@@ -54,3 +54,25 @@ test('writeResolvedEnv writes a private .kong_env that loads back to the same se
   assert.deepEqual({ ...reloaded.raw }, { ...settings.raw });
   assert.deepEqual(reloaded.proxy_listen, settings.proxy_listen);
 });
+
+test('.kong_env: multi-line PEM values become base64, other multi-line values are left out', () => {
+  const prefix = join(dir, 'multiline');
+  const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+  const key = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+  const settings = loadSettings({
+    env: { KONG_PREFIX: prefix, KONG_SSL_CERT: pem, KONG_SSL_CERT_KEY: key, KONG_DECLARATIVE_CONFIG_STRING: '_format_version: "3.0"\nservices: []\n' },
+    cwd: dir,
+  });
+  const text = readFileSync(writeResolvedEnv(settings), 'utf8');
+  assert.match(text, /^# declarative_config_string is multi-line and not written here$/m);
+  const reloaded = loadSettings({ confPath: join(prefix, '.kong_env'), env: {}, cwd: '/' });
+  assert.equal(reloaded.declarative_config_string, null);
+  assert.equal(Buffer.from(reloaded.ssl_cert[0]!, 'base64').toString('utf8'), pem.trim());
+  assert.equal(Buffer.from(reloaded.ssl_cert_key[0]!, 'base64').toString('utf8'), key.trim());
+});
+
+test('relative certificate and declarative paths are made absolute against the working directory', () => {
+  const settings = loadSettings({ env: { KONG_DECLARATIVE_CONFIG: 'conf/kong.yml' }, cwd: dir });
+  assert.equal(settings.declarative_config, join(dir, 'conf/kong.yml'));
+  assert.equal(settings.raw.declarative_config, join(dir, 'conf/kong.yml'));
+});

@@ -43,11 +43,20 @@ export function settingsForDisplay(settings: Settings): Record<string, unknown> 
   return display;
 }
 
+/**
+ * One value as a single kong.conf line. Inline PEM (certificates given as content) becomes
+ * base64, which Kong accepts interchangeably; any other multi-line value (a YAML
+ * declarative_config_string) cannot be written in kong.conf syntax and is left out.
+ */
+function envLine(name: string, value: string): string {
+  if (!value.includes('\n')) return `${name} = ${value.replaceAll('#', '\\#')}\n`;
+  if (value.includes('-----BEGIN')) return `${name} = ${Buffer.from(value, 'utf8').toString('base64')}\n`;
+  return `# ${name} is multi-line and not written here\n`;
+}
+
 /** `name = value` lines, sorted, `#` escaped so the file reads back through the same parser. */
 export function formatResolvedEnv(settings: Settings): string {
-  return Object.keys(settings.raw).sort()
-    .map((name) => `${name} = ${settings.raw[name]!.replaceAll('#', '\\#')}\n`)
-    .join('');
+  return Object.keys(settings.raw).sort().map((name) => envLine(name, settings.raw[name]!)).join('');
 }
 
 /**

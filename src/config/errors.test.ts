@@ -1,17 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { confFixture } from './conf-fixture.ts';
 import { loadSettings } from './index.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'portico-config-errors-'));
-let counter = 0;
-function confFile(text: string): string {
-  const path = join(dir, `kong-${++counter}.conf`);
-  writeFileSync(path, text);
-  return path;
-}
+const fixture = confFixture('config-errors');
+const dir = fixture.dir;
+const confFile = fixture.write;
 const loadText = (text: string) => loadSettings({ confPath: confFile(text), env: {}, cwd: dir });
 
 test('unknown property in the file names the property and the file', () => {

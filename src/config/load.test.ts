@@ -1,17 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { confFixture } from './conf-fixture.ts';
 import { loadSettings, SettingsError, DEFAULT_DATABASE } from './index.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'portico-config-'));
-let fileCounter = 0;
-function confFile(text: string): string {
-  const path = join(dir, `kong-${++fileCounter}.conf`);
-  writeFileSync(path, text);
-  return path;
-}
+const fixture = confFixture('config');
+const dir = fixture.dir;
+const confFile = fixture.write;
 const load = (text: string | null, env: Record<string, string> = {}, overrides: Record<string, string> = {}) =>
   loadSettings({ confPath: text === null ? undefined : confFile(text), env, overrides, cwd: dir });
 
