@@ -2,6 +2,7 @@
 // array per section (null for valid entries), nested children under their parent, field errors
 // as objects, entity-level messages as strings, reference errors as arrays of strings.
 import { ErrorCode, KongError } from '../../core/errors.ts';
+import { setOwn } from './walk.ts';
 
 /** Position of an entity in the input: section, index, then child section, index, … */
 export type Slot = ReadonlyArray<string | number>;
@@ -21,7 +22,7 @@ export class ErrorTree {
 
   /** A document-level error (`_format_version`, an unknown section, a section that is not an array). */
   setTopLevel(key: string, message: string): void {
-    this.root[key] = message;
+    setOwn(this.root, key, message);
   }
 
   /** Field errors of one entity (KongError.fields of a schema violation), merged into its slot. */
@@ -31,7 +32,7 @@ export class ErrorTree {
       if (key === '@entity' && Array.isArray(node['@entity']) && Array.isArray(value)) {
         (node['@entity'] as unknown[]).push(...value);
       } else {
-        node[key] = value;
+        setOwn(node, key, value);
       }
     }
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ErrorCode, KongError } from '../../core/errors.ts';
 import { uuidV5 } from '../../core/ids.ts';
 import { DECLARATIVE_ROOT_NAMESPACE, formatDeclarativeErrors, loadDeclarative } from './index.ts';
 import { TEST_PLUGIN, loadError } from './test-fixtures.ts';
@@ -25,6 +26,20 @@ describe('declarative errors: parsing and document', () => {
     for (let i = 1; i < 12; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
     const err = loadError(() => loadDeclarative(`${levels.join('\n')}\n_format_version: "3.0"\n`));
     assert.match((err.fields as any).error, /failed parsing declarative configuration: .*alias/i);
+  });
+
+  it('reports a __proto__ key as unknown instead of losing it', () => {
+    for (const text of ['{"_format_version":"3.0","__proto__":{"x":1}}', '_format_version: "3.0"\n__proto__: {a: 1}\n']) {
+      const err = loadError(() => loadDeclarative(text));
+      assert.ok(Object.hasOwn(err.fields!, '__proto__'));
+      assert.equal(err.fields!['__proto__'], 'unknown field');
+      assert.equal(Object.getPrototypeOf(err.fields), Object.prototype);
+    }
+  });
+
+  it('lets a repeated key win last, as libyaml-based Kong does', () => {
+    const { entities } = loadDeclarative('_format_version: "3.0"\nconsumers:\n  - username: first\n    username: second\n');
+    assert.equal(entities.consumers[0]!.username, 'second');
   });
 
   it('requires a known _format_version and knows every top-level key', () => {
@@ -161,6 +176,8 @@ describe('declarative errors: flattened and readable forms', () => {
     assert.ok(lines.some((l) => l.startsWith('  plugins[0].config.minute: ')), report);
     const dangling = loadError(() => loadDeclarative({ ...V3, routes: [{ paths: ['/'], service: 'foo' }] }));
     assert.equal(formatDeclarativeErrors(dangling), "declarative config is invalid:\n  routes[0]: invalid reference 'service: foo' (no such entry in 'services')");
+    const other = new KongError(ErrorCode.UNIQUE_VIOLATION, `UNIQUE violation detected on '{name="x"}'`, { name: 'x' });
+    assert.equal(formatDeclarativeErrors(other), other.message);
     const unparseable = loadError(() => loadDeclarative('[1'));
     assert.match(formatDeclarativeErrors(unparseable), /^declarative config is invalid:\n {2}error: failed parsing declarative configuration/);
   });

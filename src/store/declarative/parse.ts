@@ -15,11 +15,14 @@ export function md5Hex(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex');
 }
 
-/** YAML is a superset of JSON, so one parser serves both; failures carry Kong's prefix. */
+/**
+ * YAML is a superset of JSON, so one parser serves both; failures carry Kong's prefix. Repeated
+ * keys are allowed (the last one wins), as with the libyaml-based parser Kong uses.
+ */
 export function parseDeclarativeText(text: string): Record<string, unknown> {
   let parsed: unknown;
   try {
-    parsed = parseYaml(text, { maxAliasCount: MAX_ALIASES, prettyErrors: false, uniqueKeys: true, merge: false });
+    parsed = parseYaml(text, { maxAliasCount: MAX_ALIASES, prettyErrors: false, uniqueKeys: false, merge: false });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new DeclarativeParseError(`failed parsing declarative configuration: ${reason}`);

@@ -1,5 +1,6 @@
 // A readable report of a declarative-config error for the CLI (`kong config parse`, start-up):
 // one line per problem with its position in the file, e.g. `services[0].host: required field missing`.
+import { ErrorCode } from '../../core/errors.ts';
 import type { KongError } from '../../core/errors.ts';
 
 function isNode(value: unknown): value is Record<string, unknown> {
@@ -31,6 +32,7 @@ function collect(value: unknown, path: string, lines: string[]): void {
 }
 
 export function formatDeclarativeErrors(err: KongError): string {
+  if (err.code !== ErrorCode.DECLARATIVE_CONFIG) return err.message;
   const lines: string[] = [];
   collect(err.fields ?? {}, '', lines);
   if (lines.length === 0) return err.message;

@@ -21,6 +21,14 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Assign an own property even for keys like `__proto__` (plain assignment would swap the
+ * object's prototype instead), so such keys from a file reach validation as unknown fields.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Keys of `record` that are nested child sections of `table` (a non-transient field of the same name wins). */
 function childSections(catalog: TableCatalog, table: string, record: Record<string, unknown>): Map<string, string> {
   const definition = catalog.get(table)!;
@@ -60,7 +68,7 @@ export function walkSection(
     const input: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(entry)) {
       if (key === '_comment' || key === '_ignore' || children.has(key)) continue;
-      input[key] = value;
+      setOwn(input, key, value);
     }
     const fieldErrors = checkExtraAttributes(entry);
     // Nested entries get their parent implicitly and may name no other parent (Kong nests a
