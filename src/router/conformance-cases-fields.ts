@@ -38,6 +38,8 @@ export const fieldCases: ConformanceCase[] = [
   { title: 'host with port: default port does not match', routes: HOST_PORT, request: { host: 'example.com', port: 80 }, expect: null },
   { title: 'host: wildcard with port', routes: [{ name: 'wild-port', hosts: ['*.example.com:8443'] }], request: { host: 'a.example.com:8443', port: 8443 }, expect: 'wild-port' },
   { title: 'host: IPv6 literal with port', routes: [{ name: 'v6', hosts: ['[::1]'] }], request: { host: '[::1]:8000', port: 8000 }, expect: 'v6' },
+  { title: 'host: IPv6 literal route with port', routes: [{ name: 'v6p', hosts: ['[::1]:8000'] }], request: { host: '[::1]:8000', port: 8000 }, expect: 'v6p', matchedHost: '[::1]:8000' },
+  { title: 'host: IPv6 literal route with other port', routes: [{ name: 'v6p', hosts: ['[::1]:8000'] }], request: { host: '[::1]:9000', port: 9000 }, expect: null },
   // paths
   { title: 'path: exact prefix', routes: PATHS_DOC, request: { path: '/service' }, expect: 'docs-paths', matchedPath: '/service' },
   { title: 'path: prefix with sub-resource', routes: PATHS_DOC, request: { path: '/service/resource' }, expect: 'docs-paths' },

@@ -69,8 +69,9 @@ export const lastMatch: MatchDetails = { host: null, path: null, pathMatch: null
 export function parseHostPattern(raw: string, allowPort: boolean): HostPattern {
   let host = raw.toLowerCase();
   let port: number | null = null;
-  const colon = allowPort ? host.lastIndexOf(':') : -1;
-  if (colon > 0 && !host.endsWith(']') && /^\d+$/.test(host.slice(colon + 1))) {
+  // IPv6 literals keep their brackets; otherwise the first `:` starts a (numeric) port.
+  const colon = !allowPort ? -1 : host.startsWith('[') ? host.indexOf(']:') + 1 : host.indexOf(':');
+  if (colon > 0 && /^\d+$/.test(host.slice(colon + 1))) {
     port = Number(host.slice(colon + 1));
     host = host.slice(0, colon);
   }

@@ -19,6 +19,16 @@ test('an invalid path regex makes compilation fail with the engine message', () 
   assert.throws(() => compileRouter(buildRoutes([{ name: 'bad', paths: ['~/a('] }])), /missing closing \)/);
 });
 
+test('onInvalidRoute skips the bad route and keeps the others', () => {
+  const reported: string[] = [];
+  const router = compileRouter(buildRoutes([
+    { name: 'bad', paths: ['~/a(?<=b)'] },
+    { name: 'good', paths: ['/a'] },
+  ]), { onInvalidRoute: (route, error) => reported.push(`${route.name}: ${error.message}`) });
+  assert.deepEqual(reported, ['bad: look-behind assertions are not supported']);
+  assert.equal(router.match(makeRequest({ path: '/ab' }))?.route.name, 'good');
+});
+
 test('only the traditional_compatible flavor is accepted', () => {
   assert.throws(() => compileRouter([], { flavor: 'expressions' as unknown as 'traditional_compatible' }), /unsupported router flavor/);
 });

@@ -3,6 +3,7 @@
 // lists for the request's host and path and keeps the best-ranked entry whose fields all match,
 // which is exactly the first match of Kong's ATC engine iterating (priority, uuid) descending.
 import type { SafeRegexMatch } from '../core/regex.ts';
+import type { Route } from '../entities/types.ts';
 import type { RouteMatch, Router, RouterRequest, RouteWithService } from './types.ts';
 import { compileEntries } from './compile.ts';
 import { entryMatches, lastMatch } from './entry.ts';
@@ -18,6 +19,8 @@ export interface CompileRouterOptions {
   flavor?: RouterFlavor;
   /** Cached match results (positive and negative); Kong's default is 5000. 0 disables. */
   cacheSize?: number;
+  /** Skip routes that fail to compile (invalid regex) and report them here instead of throwing. */
+  onInvalidRoute?: (route: Route, error: Error) => void;
 }
 
 export interface RouterDiagnostics {
@@ -127,9 +130,10 @@ export class CompiledRouter implements Router, CandidateVisitor {
     }
     this.searchIndex(this.anyHost);
 
+    // Drop the reference to this request's headers before returning.
+    prepared.headers = NO_HEADERS;
     const entry = this.bestEntry as CompiledEntry | null;
     if (entry === null) return null;
-    prepared.headers = NO_HEADERS;
     return buildRouteMatch(entry, this.bestHost, this.bestPath, this.bestPathMatch, request.path);
   }
 
@@ -218,9 +222,9 @@ function buildRouteMatch(
   };
 }
 
-/** Compile routes for one config version. Throws if a route carries an invalid regex. */
+/** Compile routes for one config version. Throws on an invalid regex unless `onInvalidRoute` is set. */
 export function compileRouter(entries: readonly RouteWithService[], options?: CompileRouterOptions): CompiledRouter {
   const flavor = options?.flavor ?? 'traditional_compatible';
   if (flavor !== 'traditional_compatible') throw new Error(`unsupported router flavor: ${String(flavor)}`);
-  return new CompiledRouter(compileEntries(entries), options?.cacheSize ?? DEFAULT_CACHE_SIZE);
+  return new CompiledRouter(compileEntries(entries, options?.onInvalidRoute), options?.cacheSize ?? DEFAULT_CACHE_SIZE);
 }
