@@ -13,7 +13,7 @@ export type { FieldError } from './validate-field.ts';
 export { validateFields } from './validate-fields.ts';
 export { processFields, mergeValues, randomString } from './process.ts';
 export { schemaViolation, schemaViolationMessage, luaPretty } from './violation.ts';
-export { toKongSchemaJson, fieldToJson, fieldsToJson } from './schema-json.ts';
+export { toKongSchemaJson, fieldToJson, fieldsToJson, entityChecksToJson } from './schema-json.ts';
 export { messages, quotedList } from './messages.ts';
 export { luaMatches, luaPatternToRegExp } from './lua-pattern.ts';
 export { hostnameType, normalizeIp, isIpOrCidr } from './hosts.ts';

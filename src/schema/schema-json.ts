@@ -1,7 +1,7 @@
 // Kong's `/schemas/{entity}` JSON: `fields` as an array of single-key objects in declaration
 // order, functions (custom validators, check functions) dropped — as cjson would skip them —
 // and nested elements/keys/values/records rendered the same way.
-import type { FieldDef, FieldMap, Schema } from './types.ts';
+import type { EntityCheck, FieldDef, FieldMap, Schema } from './types.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -21,6 +21,7 @@ export function fieldToJson(field: FieldDef): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(field)) {
     if (key === 'fields') out.fields = fieldsToJson(value as FieldMap);
+    else if (key === 'entity_checks') out.entity_checks = entityChecksToJson(value as EntityCheck[]);
     else if (key === 'elements' || key === 'keys' || key === 'values') out[key] = fieldToJson(value as FieldDef);
     else {
       const j = toJsonable(value);
@@ -34,8 +35,13 @@ export function fieldsToJson(fields: FieldMap): Json[] {
   return Object.entries(fields).map(([name, def]) => ({ [name]: fieldToJson(def) }));
 }
 
-export function toKongSchemaJson(schema: Schema): { fields: Json[]; entity_checks?: Json } {
-  const out: { fields: Json[]; entity_checks?: Json } = { fields: fieldsToJson(schema.fields) };
-  if (schema.entity_checks) out.entity_checks = toJsonable(schema.entity_checks) ?? [];
+/** Kong omits `custom_entity_check` entries: they are Lua functions (Kong PR #11108). */
+export function entityChecksToJson(checks: readonly EntityCheck[]): Json[] {
+  return checks.filter((c) => !('custom_entity_check' in c)).map((c) => toJsonable(c) ?? null);
+}
+
+export function toKongSchemaJson(schema: Schema): { fields: Json[]; entity_checks?: Json[] } {
+  const out: { fields: Json[]; entity_checks?: Json[] } = { fields: fieldsToJson(schema.fields) };
+  if (schema.entity_checks) out.entity_checks = entityChecksToJson(schema.entity_checks);
   return out;
 }
