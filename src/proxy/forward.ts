@@ -157,7 +157,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       ctx.res.writeHead(statusCode, statusMessage || undefined, out);
     } catch (error) {
       // A header node:http refuses to write (e.g. CR/LF smuggled into a value) never reaches
-      // the client; the response is replaced by a 502 (§2.5).
+      // the client; the response is replaced by a 502 (§2.5), without retrying elsewhere.
+      this.triesLeft = 0;
       controller.abort(error as Error);
       return;
     }
