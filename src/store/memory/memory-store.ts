@@ -10,6 +10,7 @@ import { pageRows } from './paging.ts';
 import { buildRelations, foreignId } from './relations.ts';
 import type { RelationMap, RelationSource } from './relations.ts';
 import { MemoryState } from './state.ts';
+import { isExpired, nowSeconds, toOutputRow, toStoredRow } from './ttl.ts';
 
 export interface MemoryStoreOptions {
   /**
@@ -17,6 +18,8 @@ export interface MemoryStoreOptions {
    * (credentials) can be added so that e.g. deleting a consumer cascades to its key-auth keys.
    */
   relations?: Record<string, RelationSource>;
+  /** Clock in epoch seconds (ttl expiry); tests pass a fake one. */
+  now?: () => number;
 }
 
 /** Rows cross the store boundary as copies: callers may decorate what they read. */
@@ -24,10 +27,10 @@ function copy<T>(value: T): T {
   return structuredClone(value);
 }
 
-function buildState(relations: RelationMap, entities: EntitySet | Record<string, Array<Record<string, unknown>>>): MemoryState {
+function buildState(relations: RelationMap, entities: EntitySet | Record<string, Array<Record<string, unknown>>>, now: number): MemoryState {
   const state = new MemoryState(relations);
   for (const [table, rows] of Object.entries(entities)) {
-    for (const row of rows) state.insert(table, copy(row) as Row, false);
+    for (const row of rows) state.insert(table, toStoredRow(copy(row) as Row, now), false);
   }
   // Foreign keys are checked once everything is in, so sections may come in any order.
   state.checkAllForeign();
@@ -42,9 +45,12 @@ class MemoryStore implements Store {
   /** Set on transaction handles once their work has settled. */
   private finished = false;
 
-  constructor(state: MemoryState, versionNumber: number) {
+  private readonly clock: () => number;
+
+  constructor(state: MemoryState, versionNumber: number, clock: () => number) {
     this.state = state;
     this.versionNumber = versionNumber;
+    this.clock = clock;
   }
 
   version(): number {
@@ -52,13 +58,11 @@ class MemoryStore implements Store {
   }
 
   async select(table: string, id: string): Promise<Row | null> {
-    const row = this.state.get(table, id);
-    return row ? copy(row) : null;
+    return this.visible(this.state.get(table, id));
   }
 
   async selectByUnique(table: string, field: string, value: unknown): Promise<Row | null> {
-    const row = this.state.findUnique(table, field, value);
-    return row ? copy(row) : null;
+    return this.visible(this.state.findUnique(table, field, value) ?? undefined);
   }
 
   async page(table: string, options?: PageOptions): Promise<Page> {
@@ -70,49 +74,55 @@ class MemoryStore implements Store {
   }
 
   async all(table: string): Promise<Row[]> {
-    return copy(this.state.rows(table));
+    const now = this.clock();
+    return this.state.rows(table).filter((row) => !isExpired(row, now)).map((row) => toOutputRow(row, now));
   }
 
   insert(table: string, row: Row): Promise<Row> {
-    return this.write(() => {
-      const stored = copy(row);
+    return this.write((now) => {
+      const stored = toStoredRow(copy(row), now);
       this.state.insert(table, stored);
-      return copy(stored);
+      return toOutputRow(stored, now);
     });
   }
 
   update(table: string, id: string, row: Row): Promise<Row> {
-    return this.write(() => {
-      this.state.update(table, id, copy(row));
-      return copy(this.state.get(table, id)!);
+    return this.write((now) => {
+      this.state.update(table, id, toStoredRow(copy(row), now, this.state.get(table, id)));
+      return toOutputRow(this.state.get(table, id)!, now);
     });
   }
 
   upsert(table: string, row: Row): Promise<Row> {
-    return this.write(() => {
-      const stored = copy(row);
+    return this.write((now) => {
+      const stored = toStoredRow(copy(row), now);
       this.state.upsert(table, stored);
-      return copy(stored);
+      return toOutputRow(stored, now);
     });
   }
 
   async delete(table: string, id: string): Promise<void> {
     await this.exclusive(async () => {
       this.assertOpen();
+      this.state.purgeExpired(this.clock());
       if (this.state.remove(table, id)) this.versionNumber++;
     });
   }
 
   async replaceAll(entities: EntitySet): Promise<void> {
     await this.write(() => {
-      this.state = buildState(this.state.relations, entities);
+      this.state = buildState(this.state.relations, entities, this.clock());
     });
   }
 
+  /**
+   * Writes inside `work` must go through `tx`: the store's own write queue is held until the
+   * transaction settles, so awaiting a write on the outer store from inside would never finish.
+   */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       this.assertOpen();
-      const tx = new MemoryStore(this.state.clone(), this.versionNumber);
+      const tx = new MemoryStore(this.state.clone(), this.versionNumber, this.clock);
       try {
         const result = await work(tx);
         // Wait for writes the work started but did not await, so none is lost or half-applied.
@@ -132,17 +142,29 @@ class MemoryStore implements Store {
     await this.queue.catch(() => undefined);
   }
 
-  private pageWhere(table: string, accept: (row: Row) => boolean, options?: PageOptions): Page {
-    const state = this.state;
-    const page = pageRows(state.sortedIds(table), (id) => state.get(table, id)!, accept, options);
-    return { ...page, data: copy(page.data) };
+  private visible(row: Row | undefined): Row | null {
+    const now = this.clock();
+    return row && !isExpired(row, now) ? toOutputRow(row, now) : null;
   }
 
-  /** A committed change: bumps the version only when `apply` succeeds. */
-  private write<T>(apply: () => T): Promise<T> {
+  private pageWhere(table: string, accept: (row: Row) => boolean, options?: PageOptions): Page {
+    const state = this.state;
+    const now = this.clock();
+    const live = (row: Row) => !isExpired(row, now) && accept(row);
+    const page = pageRows(state.sortedIds(table), (id) => state.get(table, id)!, live, options);
+    return { ...page, data: page.data.map((row) => toOutputRow(row, now)) };
+  }
+
+  /**
+   * A committed change: bumps the version only when `apply` succeeds. Expired rows are purged
+   * first so they neither block unique values nor count as existing.
+   */
+  private write<T>(apply: (now: number) => T): Promise<T> {
     return this.exclusive(async () => {
       this.assertOpen();
-      const result = apply();
+      const now = this.clock();
+      this.state.purgeExpired(now);
+      const result = apply(now);
       this.versionNumber++;
       return result;
     });
@@ -163,5 +185,6 @@ class MemoryStore implements Store {
 
 export function createMemoryStore(initial?: EntitySet, options?: MemoryStoreOptions): Store {
   const relations = buildRelations(options?.relations ?? defaultRelationSources());
-  return new MemoryStore(initial ? buildState(relations, initial) : new MemoryState(relations), 0);
+  const clock = options?.now ?? nowSeconds;
+  return new MemoryStore(initial ? buildState(relations, initial, clock()) : new MemoryState(relations), 0, clock);
 }

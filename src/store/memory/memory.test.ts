@@ -93,6 +93,31 @@ describe('memory store specifics', () => {
     assert.notEqual(await store.selectByUnique('consumers', 'username', 'fire-and-forget'), null);
   });
 
+  it('hides rows whose ttl has passed, reports the remaining seconds and frees their unique values', async () => {
+    let now = 1000;
+    const store = createMemoryStore(undefined, { relations, now: () => now });
+    const team = { id: newUuid(), name: 'temp', ttl: 10 };
+    const inserted = await store.insert('teams', team);
+    assert.equal(inserted.ttl, 10);
+    now += 3.5;
+    assert.equal((await store.select('teams', team.id))!.ttl, 6);
+    assert.equal((await store.selectByUnique('teams', 'name', 'temp'))!.id, team.id);
+    // an update without ttl keeps the expiry
+    await store.update('teams', team.id, { id: team.id, name: 'temp' });
+    assert.equal((await store.select('teams', team.id))!.ttl, 6);
+    const permanent = { id: newUuid(), name: 'forever', ttl: 0 };
+    await store.insert('teams', permanent);
+    assert.equal((await store.select('teams', permanent.id))!.ttl, undefined);
+    now += 7;
+    assert.equal(await store.select('teams', team.id), null);
+    assert.equal(await store.selectByUnique('teams', 'name', 'temp'), null);
+    assert.deepEqual((await store.all('teams')).map((t) => t.id), [permanent.id]);
+    assert.deepEqual((await store.page('teams')).data.map((t) => t.id), [permanent.id]);
+    await rejectsWith(store.update('teams', team.id, { id: team.id, name: 'x' }), ErrorCode.NOT_FOUND);
+    await store.insert('teams', { id: newUuid(), name: 'temp' });
+    assert.equal((await store.all('teams')).length, 2);
+  });
+
   it('encodes offsets as unpadded url-safe base64 of a JSON array', () => {
     const id = newUuid();
     const token = encodeOffset(id);

@@ -5,6 +5,7 @@ import { ErrorCode, KongError, luaRepr } from '../../core/errors.ts';
 import type { Row } from '../types.ts';
 import { compositeKey, foreignId, referencingKeys, relationsOf } from './relations.ts';
 import type { RelationMap, TableRelations } from './relations.ts';
+import { EXPIRES_AT, isExpired } from './ttl.ts';
 
 /** Index name for the composite cache-key constraint (field names never start with `@`). */
 const CACHE_KEY_INDEX = '@cache_key';
@@ -39,15 +40,34 @@ export class MemoryState {
   private readonly tables: Map<string, TableState>;
   /** Tables this state may mutate in place (the rest are shared with the state it was cloned from). */
   private readonly owned: Set<string>;
+  /** Tables holding rows written with a ttl (only these are scanned for expired rows). */
+  private readonly expiring: Set<string>;
 
-  constructor(relations: RelationMap, tables?: Map<string, TableState>) {
+  constructor(relations: RelationMap, tables?: Map<string, TableState>, expiring?: Set<string>) {
     this.relations = relations;
     this.tables = tables ?? new Map();
-    this.owned = new Set(tables ? [] : this.tables.keys());
+    this.owned = new Set();
+    this.expiring = expiring ?? new Set();
   }
 
   clone(): MemoryState {
-    return new MemoryState(this.relations, new Map(this.tables));
+    return new MemoryState(this.relations, new Map(this.tables), new Set(this.expiring));
+  }
+
+  /** Drop rows whose ttl has passed (cascading like a delete); returns how many went. */
+  purgeExpired(now: number): number {
+    let purged = 0;
+    for (const table of [...this.expiring]) {
+      const expired = [...(this.tables.get(table)?.rows.values() ?? [])].filter((row) => isExpired(row, now));
+      for (const row of expired) {
+        try {
+          if (this.remove(table, row.id)) purged++;
+        } catch {
+          // A restricting reference keeps the row stored; reads still hide it.
+        }
+      }
+    }
+    return purged;
   }
 
   get(table: string, id: string): Row | undefined {
@@ -220,6 +240,7 @@ export class MemoryState {
 
   private put(state: TableState, table: string, row: Row): void {
     if (!state.rows.has(row.id)) state.sorted = null;
+    if (typeof row[EXPIRES_AT] === 'number') this.expiring.add(table);
     state.rows.set(row.id, row);
     this.forEachIndexKey(table, row, (name, key) => {
       let index = state.indexes.get(name);
