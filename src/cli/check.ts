@@ -1,8 +1,8 @@
 // `portico check [conf]`: validates a configuration file (with the environment applied, as Kong
 // does) and prints `configuration at <path> is valid`.
 import { resolve } from 'node:path';
-import { loadSettings } from '../config/index.ts';
 import type { Command, Output, ParsedValues } from './args.ts';
+import { loadReportedSettings } from './common-options.ts';
 
 /** kong check's default argument. */
 const DEFAULT_CHECK_PATH = '/etc/kong/kong.conf';
@@ -14,9 +14,9 @@ export const checkCommand: Command = {
   help: '',
   positionals: { synopsis: '[conf]', min: 0, max: 1 },
   options: {},
-  async run(_values: ParsedValues, positionals: string[], output: Output): Promise<number> {
+  async run(values: ParsedValues, positionals: string[], output: Output): Promise<number> {
     const path = resolve(positionals[0] ?? DEFAULT_CHECK_PATH);
-    loadSettings({ confPath: path });
+    loadReportedSettings({ confPath: path }, values, output);
     output.out(`configuration at ${path} is valid\n`);
     return 0;
   },

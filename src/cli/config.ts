@@ -52,7 +52,7 @@ export const configParseCommand: Command = {
   options: { ...CONF_OPTION, ...PREFIX_OPTION },
   async run(values: ParsedValues, positionals: string[], output: Output): Promise<number> {
     // Kong loads kong.conf first (it decides which plugins are enabled); errors there come first.
-    settingsFromFlags(values);
+    settingsFromFlags(values, output);
     const path = resolve(positionals[0]!);
     const text = readDeclarativeFile(path);
     // Imported on demand: only this command needs the declarative loader and the entity schemas.

@@ -14,7 +14,7 @@ ${PREFIX_HELP}
  --nginx-conf, --nginx-conf-flags   accepted for compatibility with Kong; no effect`,
   options: { ...CONF_OPTION, ...PREFIX_OPTION, 'nginx-conf': { type: 'string' }, 'nginx-conf-flags': { type: 'string' } },
   async run(values: ParsedValues, _positionals: string[], output: Output): Promise<number> {
-    const settings = settingsFromFlags(values);
+    const settings = settingsFromFlags(values, output);
     const pid = requireRunningPid(settings.prefix);
     sendSignal(pid, 'SIGHUP');
     output.out('Portico reloaded\n');

@@ -15,7 +15,7 @@ export const restartCommand: Command = {
   options: START_OPTIONS,
   async run(values: ParsedValues, _positionals: string[], output: Output): Promise<number> {
     // Validate the new configuration before stopping a working instance.
-    const settings = settingsFromFlags(values);
+    const settings = settingsFromFlags(values, output);
     if (runningPid(settings.prefix) !== null) {
       await stopInstance(settings.prefix, RESTART_STOP_TIMEOUT_SECONDS);
       output.out('Portico stopped\n');

@@ -39,5 +39,5 @@ export const startCommand: Command = {
   description: 'Start Portico in the foreground with the given configuration (kong.conf), the KONG_* / PORTICO_*\nenvironment and the flags below. It runs until SIGTERM, SIGINT or SIGQUIT.',
   help: START_HELP,
   options: START_OPTIONS,
-  run: (values) => runGateway(settingsFromFlags(values), values),
+  run: (values, _positionals, output) => runGateway(settingsFromFlags(values, output), values),
 };
