@@ -1,7 +1,7 @@
 // EntityDefinition: what the store, declarative loader and Admin API need to know about an
 // entity (Kong's DAO metadata: endpoint_key, cache_key, ttl, foreign keys, uniques) plus its
 // schema and a validate() that runs the entity's write-time transformations.
-import { KongError } from '../core/errors.ts';
+import { ErrorCode, KongError } from '../core/errors.ts';
 import {
   messages, schemaViolation, toKongSchemaJson, validateEntity, validateField,
 } from '../schema/index.ts';
@@ -25,7 +25,7 @@ export interface EntityDefinition {
   foreignKeys: ForeignKeyInfo[];
   /** Composite uniqueness key (plugins, targets, acls), or null. */
   cacheKey: string[] | null;
-  /** Accepts a top-level `ttl` (seconds) on writes. */
+  /** Accepts a top-level `ttl` (seconds) on writes; validate() keeps it on the returned row. */
   ttl: boolean;
   hasTags: boolean;
   /** Input-only fields that are not stored but returned (certificates.snis). */
@@ -52,6 +52,7 @@ export interface EntityOptions {
 }
 
 const TTL_FIELD = { type: 'integer', between: [0, 100_000_000] } as const;
+const TTL_ERROR = 'must be an integer between 0 and 100000000';
 
 export function defineEntity(options: EntityOptions): EntityDefinition {
   const { schema } = options;
@@ -76,9 +77,13 @@ export function defineEntity(options: EntityOptions): EntityDefinition {
       }
       let data = { ...(input as Record<string, unknown>) };
       const extra: Record<string, unknown> = {};
+      // Kong's Admin API moves `ttl` into the DAO options for ttl-enabled entities and checks
+      // it there (kong/db/dao/init.lua validate_options_value → code 11); elsewhere it stays
+      // in the body and is an unknown field.
       if (definition.ttl && Object.hasOwn(data, 'ttl')) {
-        const err = validateField(TTL_FIELD, data.ttl);
-        if (err !== undefined) throw schemaViolation({ ttl: err });
+        if (data.ttl !== null && validateField(TTL_FIELD, data.ttl) !== undefined) {
+          throw new KongError(ErrorCode.INVALID_OPTIONS, `invalid option (ttl: ${TTL_ERROR})`, { ttl: TTL_ERROR });
+        }
         if (data.ttl !== null) extra.ttl = data.ttl;
         delete data.ttl;
       }

@@ -22,7 +22,11 @@ export {
 export { registerPluginSchema, getPluginSchema, listPluginSchemas, unregisterPluginSchema } from './plugin-registry.ts';
 export type { PluginSchemaDefinition } from './plugin-registry.ts';
 export { parseLuaSocketUrl, expandServiceUrl } from './url-shorthand.ts';
-export { normalizeRoutePath } from './route-paths.ts';
+export { normalizeRoutePath, validateRoutePath } from './route-paths.ts';
+export { pluginSchemaFor } from './plugins.ts';
+export { routeSchemaFor } from './routes.ts';
+export { formatTarget } from './targets.ts';
+export { certificateDigest } from './ca-certificates.ts';
 
 /** Core entities in dependency order (parents before children), as Kong loads them. */
 export const entityDefinitions: Record<CoreEntityName, EntityDefinition> = {
