@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { entitySet, route, service } from '../helpers/proxy-entities.ts';
-import { closeServer, listenOnLoopback, rawExchange } from '../helpers/loopback-upstream.ts';
+import { closedPort, closeServer, listenOnLoopback, rawExchange } from '../helpers/loopback-upstream.ts';
 import { startProxy, type ProxyHarness } from '../helpers/proxy-harness.ts';
 
 describe('websocket proxying', () => {
@@ -27,7 +27,11 @@ describe('websocket proxying', () => {
     });
     const port = await listenOnLoopback(server);
     const svc = service({ port });
-    proxy = await startProxy(entitySet({ services: [svc], routes: [route({ service: svc, paths: ['/ws', '/forbidden'], strip_path: false })] }));
+    const dead = service({ port: await closedPort() });
+    proxy = await startProxy(entitySet({
+      services: [svc, dead],
+      routes: [route({ service: svc, paths: ['/ws', '/forbidden'], strip_path: false }), route({ service: dead, paths: ['/dead'] })],
+    }));
   });
   after(async () => { await proxy.close(); wss.close(); await closeServer(server); });
 
@@ -67,5 +71,12 @@ describe('websocket proxying', () => {
       'GET /nothing HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
     assert.match(response, /^HTTP\/1\.1 404 /);
     assert.match(response, /"message":"no Route matched with those values"/);
+  });
+
+  it('answers 502 when the WebSocket upstream refuses the connection', async () => {
+    const response = await rawExchange(proxy.port,
+      'GET /dead HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    assert.match(response, /^HTTP\/1\.1 502 /);
+    assert.match(response, /An invalid response was received from the upstream server\nrequest_id: [0-9a-f]{32}\n$/);
   });
 });
