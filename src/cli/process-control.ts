@@ -10,11 +10,11 @@ import { CliError } from './args.ts';
  * `-p` (else the configured default), and its `.kong_env` — the configuration that instance was
  * started with — is preferred over the current environment when present.
  */
-export function settingsForPrefix(prefixFlag: string | undefined, confPath?: string): Settings {
+export function settingsForPrefix(prefixFlag: string | undefined): Settings {
   const overrides: Record<string, string> = prefixFlag === undefined ? {} : { prefix: prefixFlag };
-  const current = loadSettings({ confPath, overrides });
+  const current = loadSettings({ overrides });
   const kongEnv = kongEnvPath(current.prefix);
-  if (confPath !== undefined || !existsSync(kongEnv)) return current;
+  if (!existsSync(kongEnv)) return current;
   return loadSettings({ confPath: kongEnv, env: {}, overrides: { prefix: current.prefix } });
 }
 
