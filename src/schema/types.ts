@@ -152,7 +152,7 @@ export interface ValidateOptions {
 
 // ---- Infer<> -------------------------------------------------------------------------------
 
-type Nullable<D, T> = D extends { required: true } ? T : D extends { default: {} } ? T : T | null;
+type Nullable<D, T> = D extends { required: true } | { auto: true } ? T : D extends { default: {} } ? T : T | null;
 
 type InferBase<D> =
   D extends { type: 'string' } ? (D extends { one_of: readonly (infer E)[] } ? E : string)
