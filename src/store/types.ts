@@ -37,5 +37,11 @@ export interface Store {
   replaceAll(entities: EntitySet): Promise<void>;
   /** Run several writes atomically: all or none. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * Persistent adapters: be told when the stored configuration changes — committed by this
+   * instance or by another one (worker, process, cluster node). Returns an unsubscribe function.
+   * The listener gets the new version.
+   */
+  onChange?(listener: (version: number) => void): () => void;
   close(): Promise<void>;
 }
