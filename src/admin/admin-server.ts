@@ -19,6 +19,7 @@ import { statusHandler } from './endpoints/status.ts';
 import { registerSchemaRoutes } from './endpoints/schemas.ts';
 import { registerTagRoutes } from './endpoints/tags.ts';
 import { registerConfigRoutes } from './endpoints/config.ts';
+import { registerDebugRoutes } from './endpoints/debug.ts';
 import { coreEntities, pluginSchemaJson } from './entities.ts';
 
 export interface AdminServerOptions {
@@ -84,5 +85,6 @@ export function createAdminServer(deps: AdminDeps, options: AdminServerOptions =
   registerSchemaRoutes(router, { entities: () => entities, pluginSchemaJson, input: entityInput });
   registerTagRoutes(router, deps.store, () => entities);
   registerConfigRoutes(router, deps, entities);
+  registerDebugRoutes(router, deps);
   return api.server;
 }

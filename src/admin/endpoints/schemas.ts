@@ -40,6 +40,16 @@ export function registerSchemaRoutes(router: AdminRouter<RouteHandler>, options:
       return { status: 200, body: schema };
     },
   });
+  // Deprecated alias Kong keeps: only the `config` part of the plugin schema.
+  router.add('GET', '/plugins/schema/{name}', {
+    handle: (ctx) => {
+      const name = ctx.params.name!;
+      const schema = options.pluginSchemaJson(name) as { fields?: Array<Record<string, unknown>> } | null;
+      const config = schema?.fields?.find((f) => 'config' in f)?.config;
+      if (config === undefined) throw new AdminHttpError(404, { message: `No plugin named '${name}'` });
+      return { status: 200, body: config };
+    },
+  });
   router.add('POST', '/schemas/plugins/validate', {
     handle: async (ctx) => {
       const def = entityNamed(options, 'plugins');
