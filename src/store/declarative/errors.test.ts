@@ -89,13 +89,17 @@ describe('declarative errors: entities', () => {
     assert.ok(fields.upstreams[0].name);
   });
 
-  it('rejects a nested child that names a parent of its own', () => {
-    const err = loadError(() => loadDeclarative({
+  it('resolves a second parent named by a nested child, and reports it when dangling', () => {
+    const config = (consumer: string) => ({
       ...V3,
       consumers: [{ username: 'alice' }],
-      services: [{ name: 's', host: 'h.test', plugins: [{ name: TEST_PLUGIN, consumer: 'alice' }] }],
-    }));
-    assert.deepEqual(err.fields, { services: [{ plugins: [{ consumer: 'value must be null' }] }] });
+      services: [{ name: 's', host: 'h.test', plugins: [{ name: TEST_PLUGIN, consumer }] }],
+    });
+    const { entities } = loadDeclarative(config('alice'));
+    assert.deepEqual(entities.plugins[0]!.consumer, { id: entities.consumers[0]!.id });
+    assert.deepEqual(entities.plugins[0]!.service, { id: entities.services[0]!.id });
+    const err = loadError(() => loadDeclarative(config('bob')));
+    assert.deepEqual(err.fields, { services: [{ plugins: [["invalid reference 'consumer: bob' (no such entry in 'consumers')"]] }] });
   });
 
   it('reports dangling references as per-entity lists', () => {

@@ -82,27 +82,28 @@ function validateEntities(
     const definition = catalog.get(entity.table)!;
     const data: Record<string, unknown> = { ...entity.input, id: entity.id };
     const fieldErrors: Record<string, unknown> = {};
-    if (entity.parent) {
-      // Other foreign keys of a nested entry were already reported ("value must be null").
-      for (const fk of definition.foreignKeys) delete data[fk.field];
-      const parentId = entity.parent.entity.id;
-      data[entity.parent.field] = { id: isUuid(parentId) ? parentId : PLACEHOLDER_ID };
-    } else {
-      // Top-level foreign keys are strings: the parent's id or endpoint key.
-      for (const fk of definition.foreignKeys) {
-        const value = data[fk.field];
-        if (value === undefined || value === null) continue;
-        if (typeof value !== 'string') {
-          fieldErrors[fk.field] = 'expected a string';
-          data[fk.field] = { id: PLACEHOLDER_ID };
-          continue;
-        }
-        const target = find(fk.reference, value);
-        if (!target) {
-          references.addReferenceMessage(entity.slot, `invalid reference '${fk.field}: ${value}' (no such entry in '${fk.reference}')`);
-        }
-        data[fk.field] = { id: target && isUuid(target.id) ? target.id : PLACEHOLDER_ID };
+    for (const fk of definition.foreignKeys) {
+      // A nested entry's parent is implicit (and wins over a value it names itself).
+      if (entity.parent?.field === fk.field) {
+        const parentId = entity.parent.entity.id;
+        data[fk.field] = { id: isUuid(parentId) ? parentId : PLACEHOLDER_ID };
+        continue;
       }
+      // Any other foreign key is a string: the parent's id or endpoint key. Kong accepts this in
+      // nested entries too (its second, foreign-aware validation pass), e.g. a plugin nested in
+      // a service that also names a consumer.
+      const value = data[fk.field];
+      if (value === undefined || value === null) continue;
+      if (typeof value !== 'string') {
+        fieldErrors[fk.field] = 'expected a string';
+        data[fk.field] = { id: PLACEHOLDER_ID };
+        continue;
+      }
+      const target = find(fk.reference, value);
+      if (!target) {
+        references.addReferenceMessage(entity.slot, `invalid reference '${fk.field}: ${value}' (no such entry in '${fk.reference}')`);
+      }
+      data[fk.field] = { id: target && isUuid(target.id) ? target.id : PLACEHOLDER_ID };
     }
     if (plugins && entity.table === 'plugins' && typeof data.name === 'string' && !plugins.has(data.name)) {
       fieldErrors.name = `plugin '${data.name}' not enabled; add it to the 'plugins' configuration property`;

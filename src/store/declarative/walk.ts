@@ -1,7 +1,7 @@
 // Walks a parsed declarative document into a flat list of pending entities, each remembering
 // where it sits in the input (for positional errors) and which parent it is nested under.
 // Structural problems found on the way (a section that is not an array, an entry that is not a
-// record, `_comment` that is not a string, a nested child naming its parent) go to the tree.
+// record, `_comment` that is not a string) go to the tree.
 import type { ErrorTree, Slot } from './error-tree.ts';
 import type { TableCatalog } from './tables.ts';
 
@@ -71,13 +71,6 @@ export function walkSection(
       setOwn(input, key, value);
     }
     const fieldErrors = checkExtraAttributes(entry);
-    // Nested entries get their parent implicitly and may name no other parent (Kong nests a
-    // copy of the record whose foreign fields must be null; two parents → top level).
-    if (parent) {
-      for (const fk of catalog.get(table)!.foreignKeys) {
-        if (input[fk.field] !== undefined && input[fk.field] !== null) fieldErrors[fk.field] = 'value must be null';
-      }
-    }
     if (Object.keys(fieldErrors).length > 0) errors.addFieldErrors(slot, fieldErrors);
     const pending: PendingEntity = { table, slot, input, raw: entry, parent, id: '' };
     out.push(pending);
