@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KONG_VERSION, PORTICO_VERSION } from '../core/version.ts';
@@ -92,6 +92,7 @@ describe('portico CLI', { concurrency: true }, () => {
     assert.equal(first.code, 0);
     assert.equal(first.stdout, `Created ${path}\n`);
     const text = readFileSync(path, 'utf8');
+    assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.match(text, /^_format_version: "3\.0"$/m);
     assert.match(text, /^# services:$/m);
 
@@ -133,4 +134,12 @@ describe('portico CLI', { concurrency: true }, () => {
     assert.match(failed.stderr, /^  services\[1\]\.protocol: expected one of: /m);
     assert.doesNotMatch(failed.stderr, /\n\s+at /);
   });
+});
+
+test('start refuses to run with --insecure-http-parser', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-insecure-'));
+  const result = await runCliProcess(['start', '-p', join(dir, 'servroot')], { cwd: dir, env: { NODE_OPTIONS: '--insecure-http-parser' } });
+  assert.equal(result.code, 1);
+  assert.equal(result.stderr, 'Error: refusing to start with --insecure-http-parser (in NODE_OPTIONS or the node flags): it allows request smuggling\n');
+  assert.ok(!existsSync(join(dir, 'servroot')), 'nothing was prepared');
 });

@@ -20,7 +20,8 @@ export const configInitCommand: Command = {
     const path = resolve(positionals[0] ?? 'kong.yml');
     try {
       // `wx` fails atomically when the file exists: no check-then-write race.
-      writeFileSync(path, KONG_YML_TEMPLATE, { flag: 'wx' });
+      // 0600: this file is where credentials (keys, passwords) end up.
+      writeFileSync(path, KONG_YML_TEMPLATE, { flag: 'wx', mode: 0o600 });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new CliError(`${path} already exists; not overwriting it`);

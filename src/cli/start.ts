@@ -20,8 +20,20 @@ ${PREFIX_HELP}
  --nginx-conf, --nginx-conf-flags, --run-migrations, --db-timeout, --lock-timeout
                     accepted for compatibility with Kong; no effect`;
 
+/**
+ * Node's lenient HTTP parser re-opens request smuggling; the security bar forbids starting with it
+ * (workers inherit NODE_OPTIONS and the primary's execArgv, so checking here covers them).
+ */
+export function refuseInsecureParser(execArgv: readonly string[], nodeOptions: string | undefined): void {
+  if ([...execArgv, ...(nodeOptions ?? '').split(/\s+/)].includes('--insecure-http-parser')) {
+    throw new CliError('refusing to start with --insecure-http-parser (in NODE_OPTIONS or the node flags): '
+      + 'it allows request smuggling');
+  }
+}
+
 /** Starts the gateway and resolves when it has shut down; start errors become CLI errors. */
 export async function runGateway(settings: Settings, values: ParsedValues): Promise<number> {
+  refuseInsecureParser(process.execArgv, process.env.NODE_OPTIONS);
   // Loaded on demand so that version/check/config never pay for the whole gateway.
   const { startGateway, StartError } = await import('../main.ts');
   try {

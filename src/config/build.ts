@@ -180,5 +180,6 @@ export function buildSettings(resolved: Resolved, confPath: string | null, cwd: 
     cluster_cert_key: get.optional('cluster_cert_key'),
     cluster_ca_cert: get.optional('cluster_ca_cert'),
     cluster_server_name: get.optional('cluster_server_name'),
+    admin_allow_non_loopback: get.bool('admin_allow_non_loopback'),
   };
 }

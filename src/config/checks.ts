@@ -68,8 +68,28 @@ function checkCertificatePairs(prefix: string, certs: string[], keys: string[]):
   for (const key of keys) checkCertificateSource(keyName, key);
 }
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/**
+ * An Admin API reachable from the network lets anyone create services pointing anywhere (SSRF) and
+ * read every credential; Kong only advises against it, Portico refuses it unless acknowledged.
+ */
+function checkAdminExposure(settings: Settings): void {
+  if (settings.admin_allow_non_loopback) return;
+  const exposed = settings.admin_listen.find((listen) => !isLoopback(listen.host));
+  if (exposed) {
+    const address = exposed.host.includes(':') ? `[${exposed.host}]` : exposed.host;
+    throw invalidValue('admin_listen', `${address}:${exposed.port} is not a loopback address and the Admin API `
+      + 'has no authentication; keep it on 127.0.0.1 (or expose it through the proxy with an auth plugin), '
+      + 'or set admin_allow_non_loopback = on to accept the risk');
+  }
+}
+
 /** Rules spanning several properties; run once Settings is built. */
 export function checkCrossProperties(settings: Settings): void {
+  checkAdminExposure(settings);
   if (settings.database !== 'off') {
     for (const name of ['declarative_config', 'declarative_config_string'] as const) {
       if (settings[name] !== null) {

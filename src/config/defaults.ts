@@ -257,4 +257,7 @@ max_request_headers = 100
 max_request_header_size = 32k
 # Longest request target accepted before 414: one nginx 8k header buffer.
 max_uri_length = 8k
+# Stricter than Kong: the Admin API has no authentication of its own, so a non-loopback
+# admin_listen is refused unless this is switched on to accept that risk explicitly.
+admin_allow_non_loopback = off
 `;

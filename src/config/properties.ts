@@ -50,7 +50,7 @@ const BOOLEANS = new Set([
   'cluster_rpc_sync', 'cluster_cjson', 'client_ssl', 'allow_debug_header', 'pg_ssl', 'pg_ssl_required',
   'pg_ssl_verify', 'pg_ro_ssl', 'pg_ro_ssl_required', 'pg_ro_ssl_verify', 'dns_no_sync', 'legacy_dns_client',
   'new_dns_client', 'dedicated_config_processing', 'kic', 'admin_gui_csp', 
-  'request_debug', 'wasm',
+  'request_debug', 'wasm', 'admin_allow_non_loopback',
 ]);
 const NUMBERS = new Set([
   'cluster_data_plane_purge_delay', 'cluster_max_payload', 'worker_events_max_payload',

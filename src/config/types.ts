@@ -121,4 +121,6 @@ export interface Settings {
   cluster_cert_key: string | null;
   cluster_ca_cert: string | null;
   cluster_server_name: string | null;
+  /** Portico: allow a non-loopback admin_listen (refused by default; the Admin API has no auth). */
+  admin_allow_non_loopback: boolean;
 }
