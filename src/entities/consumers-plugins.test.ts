@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { entityDefinitions, getPluginSchema, registerPluginSchema, unregisterPluginSchema } from './index.ts';
+import { entityDefinitions, getPluginSchema, pluginSchemaJson, registerPluginSchema, unregisterPluginSchema } from './index.ts';
 import { errorBody } from './test-helpers.ts';
 
 const { consumers, plugins } = entityDefinitions;
@@ -117,4 +117,16 @@ test('plugin metadata and registry round trip', () => {
   unregisterPluginSchema('test-temp');
   assert.equal(getPluginSchema('test-temp'), undefined);
   assert.throws(() => registerPluginSchema('bad', { config: { type: 'string' } }), /config must be a record/);
+});
+
+test('/schemas/plugins/{name} renders the plugin\'s own schema', () => {
+  const json = pluginSchemaJson('test-auth')!;
+  assert.deepEqual(json.fields.map((f) => Object.keys(f as object)[0]), ['consumer', 'protocols', 'config']);
+  assert.deepEqual((json.fields[0] as any).consumer, { type: 'foreign', reference: 'consumers', eq: null });
+  assert.deepEqual((json.fields[2] as any).config, {
+    type: 'record', required: true,
+    fields: [{ key_names: { type: 'array', elements: { type: 'string' }, default: ['apikey'] } }],
+  });
+  assert.equal(pluginSchemaJson('nope-plugin'), null);
+  assert.equal(pluginSchemaJson('test-limiter')!.entity_checks!.length, 1);
 });

@@ -2,7 +2,7 @@
 // {name, route, service, consumer}; `config` comes from the plugin's registered schema
 // (subschema keyed by `name`), an unknown name is "not enabled".
 import type { KongError } from '../core/errors.ts';
-import { defineSchema, schemaViolation, typedefs, PROTOCOLS } from '../schema/index.ts';
+import { defineSchema, schemaViolation, toKongSchemaJson, typedefs, PROTOCOLS } from '../schema/index.ts';
 import type { FieldDef, Schema } from '../schema/index.ts';
 import { baseFields, tagsField } from './common.ts';
 import { defineEntity } from './definition.ts';
@@ -16,7 +16,8 @@ function scopeField(reference: string): FieldDef {
 }
 
 function pluginFields(config: FieldDef, protocols: FieldDef, plugin?: PluginSchemaDefinition) {
-  const noScope = (reference: string): FieldDef => ({ type: 'foreign', reference, default: null, on_delete: 'cascade', eq: null });
+  // typedefs.no_consumer etc. replace the scope field entirely in Kong's plugin subschema.
+  const noScope = (reference: string): FieldDef => ({ type: 'foreign', reference, eq: null });
   return {
     id: baseFields.id,
     name: { type: 'string', required: true, indexed: true },
@@ -80,3 +81,22 @@ export const plugins = defineEntity({
   schema: pluginSchema,
   schemaFor: chooseSchema,
 });
+
+/**
+ * `/schemas/plugins/{name}`: the plugin's own schema as Kong declares it (scope restrictions,
+ * protocols, config, plugin-level entity checks), not the whole plugins entity; null if the
+ * plugin is not registered.
+ */
+export function pluginSchemaJson(name: string): { fields: unknown[]; entity_checks?: unknown[] } | null {
+  const plugin = getPluginSchema(name);
+  if (!plugin) return null;
+  const full = pluginSchemaFor(plugin).fields;
+  const fields: Record<string, FieldDef> = {};
+  if (plugin.no_consumer) fields.consumer = full.consumer!;
+  if (plugin.no_route) fields.route = full.route!;
+  if (plugin.no_service) fields.service = full.service!;
+  fields.protocols = full.protocols!;
+  fields.config = full.config!;
+  const json = toKongSchemaJson(defineSchema({ name, fields, entity_checks: plugin.entity_checks }));
+  return json.entity_checks ? json : { fields: json.fields };
+}
