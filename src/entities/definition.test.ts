@@ -49,7 +49,8 @@ test('metadata derived from the schema', () => {
 });
 
 test('auto string fields get a 32-char random value; ttl is kept for the store', () => {
-  const row = credentials.validate({ consumer: CONSUMER, ttl: 60 }, 'insert');
+  const row = credentials.validate({ consumer: CONSUMER, ttl: 60 }, 'insert', undefined, { now: 1234.9 });
+  assert.equal(row.created_at, 1234);
   assert.match(row.key as string, /^[A-Za-z0-9]{32}$/);
   assert.equal(row.ttl, 60);
   assert.deepEqual(row.consumer, CONSUMER);

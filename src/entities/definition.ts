@@ -32,8 +32,13 @@ export interface EntityDefinition {
   transientFields: string[];
   schema: Schema;
   /** Validate a write; returns the full row (nulls = true) or throws KongError code 2. */
-  validate(input: unknown, mode: ValidationMode, existing?: EntityRow): EntityRow;
+  validate(input: unknown, mode: ValidationMode, existing?: EntityRow, options?: EntityValidateOptions): EntityRow;
   schemaJson(): object;
+}
+
+export interface EntityValidateOptions {
+  /** Clock in seconds (with fraction) for the auto timestamps; defaults to now. */
+  now?: number;
 }
 
 export interface EntityOptions {
@@ -71,7 +76,7 @@ export function defineEntity(options: EntityOptions): EntityDefinition {
     hasTags: Object.hasOwn(schema.fields, 'tags'),
     transientFields: fields.filter(([, f]) => f.transient).map(([n]) => n),
     schema,
-    validate(input, mode, existing) {
+    validate(input, mode, existing, extraOptions) {
       if (input === null || typeof input !== 'object' || Array.isArray(input)) {
         throw schemaViolation({ '@entity': [messages.BAD_INPUT] });
       }
@@ -90,7 +95,7 @@ export function defineEntity(options: EntityOptions): EntityDefinition {
       if (options.prepare) data = options.prepare(data, mode, existing);
       const chosen = options.schemaFor ? options.schemaFor({ ...existing, ...data }) : schema;
       if (chosen instanceof KongError) throw chosen;
-      const validateOptions: ValidateOptions = { existing: existing ?? null, foreignUniqueFields };
+      const validateOptions: ValidateOptions = { existing: existing ?? null, foreignUniqueFields, now: extraOptions?.now };
       let row = validateEntity(chosen, data, mode, validateOptions) as EntityRow;
       Object.assign(row, extra);
       if (options.finalize) row = options.finalize(row, mode, data);

@@ -13,7 +13,7 @@ import { certificates } from './certificates.ts';
 import { snis } from './snis.ts';
 import { caCertificates } from './ca-certificates.ts';
 
-export type { EntityDefinition, EntityOptions, ForeignKeyInfo, OnDelete } from './definition.ts';
+export type { EntityDefinition, EntityOptions, EntityValidateOptions, ForeignKeyInfo, OnDelete } from './definition.ts';
 export { defineEntity } from './definition.ts';
 export {
   registerEntityDefinition, getEntityDefinition, getEntityDefinitionByAdminPath, listEntityDefinitions,
