@@ -12,7 +12,7 @@ import type { ProxyContext } from './context.ts';
 import { prepareDownstreamHeaders } from './downstream-headers.ts';
 import { sendKongError, sendNginxError } from './error-response.ts';
 import { pickPeer, upstreamFor } from './peer.ts';
-import { upstreamHostHeader } from './upstream-target.ts';
+import { sniFor, upstreamHostHeader } from './upstream-target.ts';
 import type { UpstreamPools } from './upstream-pool.ts';
 import { buildUpstreamHeaders } from './upstream-headers.ts';
 import { BodyTooLargeError, type UpstreamBody } from './body-limit.ts';
@@ -110,7 +110,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       scheme,
       peer,
       connectTimeout: service.connect_timeout,
-      servername: peer.hostname,
+      // Kong sends the upstream Host (without port) as SNI, so preserve_host also steers SNI.
+      servername: sniFor(ctx.upstreamHost),
       tlsVerify: service.tls_verify === true,
     });
     this.requestStarted = false;

@@ -8,8 +8,8 @@ import type { Duplex } from 'node:stream';
 import type { Settings } from '../config/types.ts';
 import { newRequestId } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
-import { rawErrorResponse } from './error-response.ts';
-import { handleProxyRequest, type FlowOptions } from './flow.ts';
+import { rawErrorResponse, sendNginxError } from './error-response.ts';
+import { handleProxyRequest, type FlowOptions, type UpgradeRequest } from './flow.ts';
 import { headerFlags } from './header-flags.ts';
 import type { Snapshot } from './snapshot.ts';
 import { UpstreamPools } from './upstream-pool.ts';
@@ -69,9 +69,20 @@ export function createProxyServer(settings: Settings, getSnapshot: () => Snapsho
   // of silently truncated by node:http (§2.1).
   server.maxHeadersCount = settings.max_request_headers > 0 ? settings.max_request_headers + 1 : 0;
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    handleProxyRequest(getSnapshot(), req, res, flow, null);
-  });
+  // A bug in one request must cost that request a 500 (Kong's `An unexpected error occurred`),
+  // never the worker and every connection on it.
+  const guarded = (req: IncomingMessage, res: ServerResponse, upgrade: UpgradeRequest | null): void => {
+    const snapshot = getSnapshot();
+    try {
+      handleProxyRequest(snapshot, req, res, flow, upgrade);
+    } catch (error) {
+      logger.error('proxy request failed', { error: error as Error, url: req.url });
+      if (res.headersSent) { res.destroy(); return; }
+      sendNginxError(res, { flags, requestId: newRequestId(), startedAt: Date.now() }, req.headers.accept, req.headers['content-type'], settings.error_default_type, 500, true);
+    }
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => guarded(req, res, null));
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // node:http gives upgrade requests no response object; attach one so the same flow can
@@ -81,7 +92,7 @@ export function createProxyServer(settings: Settings, getSnapshot: () => Snapsho
     res.assignSocket(socket as Socket);
     res.once('finish', () => { if (!socket.destroyed) socket.end(); });
     socket.on('error', () => socket.destroy());
-    handleProxyRequest(getSnapshot(), req, res, flow, { socket, head });
+    guarded(req, res, { socket, head });
   });
 
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {

@@ -11,8 +11,8 @@ export interface PoolKeyInput {
   scheme: 'http' | 'https';
   peer: Peer;
   connectTimeout: number;
-  /** TLS server name (the upstream Host without port). */
-  servername: string;
+  /** TLS server name (the upstream Host without port); undefined for IP literals. */
+  servername: string | undefined;
   tlsVerify: boolean;
 }
 
@@ -28,7 +28,7 @@ export class UpstreamPools {
     const host = input.peer.host.includes(':') ? `[${input.peer.host}]` : input.peer.host;
     const origin = `${input.scheme}://${host}:${input.peer.port}`;
     const key = input.scheme === 'https'
-      ? `${origin}|${input.connectTimeout}|${input.servername}|${input.tlsVerify ? 1 : 0}`
+      ? `${origin}|${input.connectTimeout}|${input.servername ?? ''}|${input.tlsVerify ? 1 : 0}`
       : `${origin}|${input.connectTimeout}`;
     let pool = this.pools.get(key);
     if (pool === undefined) {
@@ -50,7 +50,7 @@ export class UpstreamPools {
       ...(maxRequests > 0 ? { maxRequestsPerClient: maxRequests } : {}),
       strictContentLength: true,
       connect: input.scheme === 'https'
-        ? { servername: input.servername, rejectUnauthorized: input.tlsVerify }
+        ? { ...(input.servername === undefined ? {} : { servername: input.servername }), rejectUnauthorized: input.tlsVerify }
         : {},
     });
   }

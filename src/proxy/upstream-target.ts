@@ -1,6 +1,7 @@
 // Where the upstream request goes: the Host header per preserve_host and the balancer's
 // hostname/port (kong-core §3.6), and `$upstream_uri` (normalised path re-escaped, query verbatim).
-import { escapeUpstreamPath } from '../router/index.ts';
+import { isIP } from 'node:net';
+import { escapeUpstreamPath, hostnameOf } from '../router/index.ts';
 import type { Peer } from './balancer/index.ts';
 import type { ProxyContext } from './context.ts';
 
@@ -18,4 +19,11 @@ export function upstreamHostHeader(ctx: ProxyContext, peer: Peer): string {
 /** `$upstream_uri`: the router's upstream path, re-escaped, plus the original query (a bare `?` kept). */
 export function upstreamUri(upstreamPath: string, query: string): string {
   return escapeUpstreamPath(upstreamPath) + query;
+}
+
+/** TLS SNI for an upstream Host value: the name without port; none for IP literals (RFC 6066). */
+export function sniFor(upstreamHost: string): string | undefined {
+  const name = hostnameOf(upstreamHost);
+  const bare = name.startsWith('[') ? name.slice(1, -1) : name;
+  return isIP(bare) === 0 ? name : undefined;
 }

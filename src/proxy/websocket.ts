@@ -13,7 +13,7 @@ import { prepareDownstreamHeaders } from './downstream-headers.ts';
 import { sendKongError, sendNginxError } from './error-response.ts';
 import { pickPeer, upstreamFor } from './peer.ts';
 import { buildUpstreamHeaders } from './upstream-headers.ts';
-import { upstreamHostHeader } from './upstream-target.ts';
+import { sniFor, upstreamHostHeader } from './upstream-target.ts';
 
 /** Whether node:http should hand this request to the `upgrade` event: WebSocket only (never h2c). */
 export function isWebSocketUpgrade(req: IncomingMessage): boolean {
@@ -57,7 +57,7 @@ function connect(ctx: ProxyContext, peer: Peer, socket: Duplex, head: Buffer): v
     headers: buildUpstreamHeaders(ctx, true),
     agent: false as const,
     timeout: service.read_timeout,
-    ...(tls ? { servername: peer.hostname, rejectUnauthorized: service.tls_verify === true } : {}),
+    ...(tls ? { servername: sniFor(ctx.upstreamHost), rejectUnauthorized: service.tls_verify === true } : {}),
   };
   const upstream: ClientRequest = tls ? httpsRequest(options) : httpRequest(options);
   let settled = false;
