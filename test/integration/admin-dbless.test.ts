@@ -134,3 +134,34 @@ test('/config is refused when a database is configured', async () => {
     await withDb.close();
   }
 });
+
+test('a load in progress → 429 with Retry-After; a failed apply → 504/500, old configuration kept', async () => {
+  let release: () => void = () => {};
+  let failWith: string | null = null;
+  const slow = await startHarness({
+    beforeApply: async () => {
+      if (failWith !== null) throw new Error(failWith);
+      await new Promise<void>((resolve) => { release = resolve; });
+    },
+  });
+  try {
+    const post = () => call(slow.url, 'POST', '/config', { body: YAML, headers: { 'content-type': 'application/yaml' } });
+    const first = post();
+    await new Promise((r) => setTimeout(r, 50));
+    const busy = await post();
+    assert.equal(busy.status, 429);
+    assert.deepEqual(busy.body, { message: 'Currently loading previous configuration' });
+    assert.equal(busy.headers.get('retry-after'), '1');
+    release();
+    assert.equal((await first).status, 201);
+    failWith = 'worker 1 timed out';
+    const timedOut = await post();
+    assert.equal(timedOut.status, 504);
+    assert.deepEqual(timedOut.body, { message: 'Timed out while loading configuration' });
+    failWith = 'boom';
+    assert.equal((await post()).status, 500);
+    assert.equal(slow.applied.length, 1);
+  } finally {
+    await slow.close();
+  }
+});

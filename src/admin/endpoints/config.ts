@@ -41,8 +41,25 @@ function postedConfig(ctx: AdminContext): string | Record<string, unknown> {
   throw new AdminHttpError(400, { message: 'expected a declarative configuration' });
 }
 
-async function postConfig(ctx: AdminContext, deps: AdminDeps): Promise<AdminReply> {
+/**
+ * Kong's answers when loading fails after validation (kong/api/routes/config.lua): a load already
+ * running → 429, shutting down → 503, the reload not confirmed in time → 504.
+ */
+function loadFailure(error: unknown): AdminHttpError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/exiting|shutting down/i.test(message)) return new AdminHttpError(503, { message: 'Kong currently exiting' });
+  if (/time(d)? ?out/i.test(message)) return new AdminHttpError(504, { message: 'Timed out while loading configuration' });
+  return new AdminHttpError(500, { message: 'An unexpected error occurred' });
+}
+
+/** One configuration load at a time per server, as Kong's declarative lock. */
+interface LoadLock { loading: boolean }
+
+async function postConfig(ctx: AdminContext, deps: AdminDeps, lock: LoadLock): Promise<AdminReply> {
   requireDbless(deps);
+  if (lock.loading) {
+    throw new AdminHttpError(429, { message: 'Currently loading previous configuration' }, { 'Retry-After': '1' });
+  }
   const input = postedConfig(ctx);
   const flattenErrors = TRUTHY.has((ctx.query.get('flatten_errors') ?? '').toLowerCase());
   const plugins = deps.availablePlugins?.();
@@ -51,7 +68,15 @@ async function postConfig(ctx: AdminContext, deps: AdminDeps): Promise<AdminRepl
   if (ctx.query.get('check_hash') === '1' && typeof input === 'string' && hash === deps.getConfigHash()) {
     return { status: 304 };
   }
-  await deps.applyConfig({ entities, hash });
+  lock.loading = true;
+  try {
+    await deps.applyConfig({ entities, hash });
+  } catch (error) {
+    deps.logger.error('POST /config: could not apply the configuration', { error: error instanceof Error ? error : String(error) });
+    throw loadFailure(error);
+  } finally {
+    lock.loading = false;
+  }
   return { status: 201, body: flattenEntities(entities) };
 }
 
@@ -62,5 +87,6 @@ export function registerConfigRoutes(router: AdminRouter<RouteHandler>, deps: Ad
       return { status: 200, body: { config: exportDeclarative(await currentEntities(deps, entities)) } };
     },
   });
-  router.add('POST', '/config', { acceptYaml: true, handle: (ctx) => postConfig(ctx, deps) });
+  const lock: LoadLock = { loading: false };
+  router.add('POST', '/config', { acceptYaml: true, handle: (ctx) => postConfig(ctx, deps, lock) });
 }

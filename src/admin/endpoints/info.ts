@@ -40,7 +40,8 @@ export function registerInfoRoutes(router: AdminRouter<RouteHandler>, deps: Admi
           },
           // Clients only check the key exists; say honestly which runtime serves the API.
           lua_version: `Node.js ${process.version}`,
-          configuration: settingsForDisplay(deps.settings),
+          // log_level shows the level in effect (it may have been changed through /debug).
+          configuration: { ...settingsForDisplay(deps.settings), log_level: deps.logger.level },
           pids: {
             master: process.ppid,
             workers: deps.workerPids?.() ?? [process.pid],

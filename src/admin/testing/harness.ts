@@ -22,6 +22,8 @@ export interface HarnessOptions {
   hash?: string | null;
   availablePlugins?: Record<string, AvailablePlugin>;
   status?: boolean;
+  /** Runs before the store swap of applyConfig (delay it, or throw to make the load fail). */
+  beforeApply?: () => Promise<void>;
 }
 
 export interface Harness {
@@ -52,6 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     settings,
     store: () => store,
     applyConfig: async (result) => {
+      await options.beforeApply?.();
       store = createMemoryStore(result.entities);
       hash = result.hash;
       applied.push({ hash: result.hash });
