@@ -17,7 +17,7 @@ describe('https upstream', () => {
   let dir: string;
   let server: Server;
   let proxy: ProxyHarness;
-  const seen: Array<{ sni: string | false; host: string | undefined }> = [];
+  const seen: Array<{ sni: string | false | null; host: string | undefined }> = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'portico-tls-'));
