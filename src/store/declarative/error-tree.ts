@@ -54,20 +54,8 @@ export class ErrorTree {
     else this.pushEntityLine(array, index, message);
   }
 
-  /** The error value recorded at an entity's slot, if any. */
-  valueAt(slot: Slot): unknown {
-    let container: unknown = this.root;
-    for (let i = 0; i < slot.length; i += 2) {
-      if (!isNode(container)) return undefined;
-      const array = container[slot[i] as string];
-      if (!Array.isArray(array)) return undefined;
-      container = array[slot[i + 1] as number];
-    }
-    return container ?? undefined;
-  }
-
   toKongError(extra?: Record<string, unknown>): KongError {
-    return new KongError(ErrorCode.DECLARATIVE_CONFIG, `declarative config is invalid: ${luaTableRepr(this.root)}`, this.root, extra);
+    return declarativeConfigError(this.root, extra);
   }
 
   private pushEntityLine(array: unknown[], index: number, message: string): void {
@@ -107,6 +95,11 @@ export class ErrorTree {
     const [array, index] = this.arrayAt(slot);
     return this.toNode(array, index);
   }
+}
+
+/** Kong's errors:declarative_config(err_t): code 14 with the error table pretty-printed into the message. */
+export function declarativeConfigError(fields: Record<string, unknown>, extra?: Record<string, unknown>): KongError {
+  return new KongError(ErrorCode.DECLARATIVE_CONFIG, `declarative config is invalid: ${luaTableRepr(fields)}`, fields, extra);
 }
 
 const LUA_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -142,36 +142,69 @@ describe('declarative errors: entities', () => {
 });
 
 describe('declarative errors: flattened and readable forms', () => {
-  const broken = () => loadDeclarative({
+  const broken = (flattenErrors = true) => () => loadDeclarative({
     ...V3,
     services: [
       { name: 'ok', host: 'ok.test' },
       { name: 'svc', tags: ['t1'], port: 'x', routes: [{ name: 'r', paths: ['/'], protocols: ['nope'] }] },
     ],
     plugins: [{ id: '4b2a3c55-6a3b-4d93-9a39-0a1f62f2c1a7', name: TEST_PLUGIN, config: { minute: -1, extra: 1 } }],
-  }, { flattenErrors: true });
+  }, { flattenErrors });
 
-  it('adds flattened_errors with one hoisted item per failing entity', () => {
-    const err = loadError(broken);
+  it('drains the errors into flattened_errors: children hoisted first, leftovers kept in fields', () => {
+    const err = loadError(broken());
+    assert.equal(err.code, 14);
     const flattened = err.extra?.flattened_errors as any[];
-    assert.ok(Array.isArray(flattened));
-    assert.deepEqual(flattened.map((f) => f.entity_type).sort(), ['plugin', 'route', 'service']);
-    const service = flattened.find((f) => f.entity_type === 'service');
+    assert.deepEqual(flattened.map((f) => f.entity_type), ['plugin', 'route', 'service']);
+    const [plugin, route, service] = flattened;
+    assert.equal(plugin.entity_id, '4b2a3c55-6a3b-4d93-9a39-0a1f62f2c1a7');
+    assert.equal(plugin.entity_name, TEST_PLUGIN);
+    assert.deepEqual(plugin.errors.map((e: any) => [e.type, e.field]), [['field', 'config.extra'], ['field', 'config.minute']]);
+    assert.equal(route.entity_name, 'r');
+    assert.equal(route.entity.service, undefined, 'the parent had no id of its own to add');
+    assert.deepEqual(route.errors.map((e: any) => e.field), ['protocols.1']);
     assert.equal(service.entity_name, 'svc');
     assert.deepEqual(service.entity_tags, ['t1']);
+    assert.equal(service.entity_id, undefined);
     assert.equal(service.entity.port, 'x');
     assert.equal(service.entity.routes, undefined, 'children are hoisted, not repeated');
-    assert.ok(service.errors.some((e: any) => e.type === 'field' && e.field === 'port'));
-    assert.ok(!service.errors.some((e: any) => String(e.field).startsWith('routes')));
-    const plugin = flattened.find((f) => f.entity_type === 'plugin');
-    assert.equal(plugin.entity_id, '4b2a3c55-6a3b-4d93-9a39-0a1f62f2c1a7');
-    assert.deepEqual(plugin.errors.map((e: any) => e.field).sort(), ['config.extra', 'config.minute']);
+    assert.deepEqual(service.errors.map((e: any) => e.field), ['host', 'port']);
+    // Kong builds fields and message from what flattening leaves behind
+    assert.deepEqual(err.fields, {});
+    assert.equal(err.message, 'declarative config is invalid: {}');
     assert.equal(err.toJSON().flattened_errors, flattened);
+  });
+
+  it('keeps document-level errors and non-records in fields, and entity lines as entity errors', () => {
+    const err = loadError(() => loadDeclarative({
+      _format_version: '3.0',
+      bogus: 1,
+      services: ['not a record', { name: 'dup', host: 'a.test', id: '6f5a2f04-4f55-4f07-a9a4-4a2d5a1f1b0f' }],
+      consumers: [{ username: 'c', tags: ['ok'] }, { username: 'c', tags: ['ok'] }],
+    }, { flattenErrors: true }));
+    assert.deepEqual(err.fields, { bogus: 'unknown field', services: ['expected a record'] });
+    assert.deepEqual(err.extra?.flattened_errors, []);
+    const duplicate = loadError(() => loadDeclarative({ ...V3, consumers: [{ username: 'c' }, { username: 'c' }] }, { flattenErrors: true }));
+    assert.deepEqual(duplicate.extra?.flattened_errors, [{
+      entity_type: 'consumer',
+      entity: { username: 'c' },
+      errors: [{ type: 'entity', message: "uniqueness violation: 'consumers' entity with username set to 'c' already declared" }],
+    }]);
     assert.equal(loadError(() => loadDeclarative({ services: [] })).extra, undefined);
   });
 
+  it('gives a nested child its parent key when the parent has an id', () => {
+    const id = '0f0b3a4e-5d2c-4c3b-9a1e-7a6b5c4d3e2f';
+    const err = loadError(() => loadDeclarative({ ...V3, services: [{ id, host: 'h.test', routes: [{ paths: ['nope'] }] }] }, { flattenErrors: true }));
+    const [route] = err.extra?.flattened_errors as any[];
+    assert.deepEqual(route.entity, { paths: ['nope'], service: { id } });
+  });
+
   it('renders one readable line per problem with its position', () => {
-    const report = formatDeclarativeErrors(loadError(broken));
+    const flat = formatDeclarativeErrors(loadError(broken()));
+    assert.ok(flat.split('\n').includes(`  plugin '${TEST_PLUGIN}' config.extra: unknown field`), flat);
+    assert.ok(flat.split('\n').includes("  service 'svc' host: required field missing"), flat);
+    const report = formatDeclarativeErrors(loadError(broken(false)));
     const lines = report.split('\n');
     assert.match(lines[0]!, /^declarative config is invalid \(\d+ errors\):$/);
     assert.ok(lines.includes('  services[1].host: required field missing'), report);

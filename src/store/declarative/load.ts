@@ -5,9 +5,9 @@ import { ErrorCode, KongError, luaRepr } from '../../core/errors.ts';
 import { isUuid } from '../../core/ids.ts';
 import type { EntitySet } from '../../entities/types.ts';
 import { checkDocument } from './document.ts';
-import { ErrorTree } from './error-tree.ts';
+import { ErrorTree, declarativeConfigError } from './error-tree.ts';
 import { emptyEntitySet } from './export.ts';
-import { flattenedErrors } from './flatten-errors.ts';
+import { flattenErrors } from './flatten-errors.ts';
 import { generateId } from './ids.ts';
 import { migrateLegacyFormat } from './migrate.ts';
 import { DeclarativeParseError, EMPTY_CONFIG_HASH, md5Hex, parseDeclarativeText } from './parse.ts';
@@ -40,9 +40,14 @@ function uniquenessMessage(table: string, key: string, value: unknown): string {
   return `uniqueness violation: '${table}' entity with ${key} set to '${String(value)}' already declared`;
 }
 
+/**
+ * With flatten_errors Kong drains the error table into `flattened_errors` and builds `fields`
+ * and the message from what is left (often `{}`), exactly as done here.
+ */
 function fail(errors: ErrorTree, pending: PendingEntity[], catalog: TableCatalog, options: LoadDeclarativeOptions): never {
-  const extra = options.flattenErrors ? { flattened_errors: flattenedErrors(errors, pending, catalog) } : undefined;
-  throw errors.toKongError(extra);
+  if (!options.flattenErrors) throw errors.toKongError();
+  const { flattened, leftovers } = flattenErrors(errors.root, pending, catalog);
+  throw declarativeConfigError(leftovers, { flattened_errors: flattened });
 }
 
 /** Phase 2a: ids and endpoint keys must be unique per table (populate_references). */

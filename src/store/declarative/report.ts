@@ -2,6 +2,7 @@
 // one line per problem with its position in the file, e.g. `services[0].host: required field missing`.
 import { ErrorCode } from '../../core/errors.ts';
 import type { KongError } from '../../core/errors.ts';
+import type { FlattenedError } from './flatten-errors.ts';
 
 function isNode(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -31,10 +32,23 @@ function collect(value: unknown, path: string, lines: string[]): void {
   }
 }
 
+/** Lines for errors already flattened (flatten_errors): the entity named by type and name or id. */
+function collectFlattened(items: unknown, lines: string[]): void {
+  if (!Array.isArray(items)) return;
+  for (const item of items as FlattenedError[]) {
+    const who = item.entity_name ?? item.entity_id;
+    const label = who === undefined ? item.entity_type : `${item.entity_type} '${who}'`;
+    for (const error of item.errors) {
+      lines.push(error.type === 'field' ? `${label} ${error.field}: ${error.message}` : `${label}: ${error.message}`);
+    }
+  }
+}
+
 export function formatDeclarativeErrors(err: KongError): string {
   if (err.code !== ErrorCode.DECLARATIVE_CONFIG) return err.message;
   const lines: string[] = [];
   collect(err.fields ?? {}, '', lines);
+  collectFlattened(err.extra?.flattened_errors, lines);
   if (lines.length === 0) return err.message;
   const title = lines.length === 1 ? 'declarative config is invalid:' : `declarative config is invalid (${lines.length} errors):`;
   return [title, ...lines.map((line) => `  ${line}`)].join('\n');
