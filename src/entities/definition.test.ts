@@ -68,3 +68,11 @@ test('bad ttl is an invalid option (code 11); ttl on other entities is an unknow
   });
   assert.deepEqual(errorBody(entityDefinitions.consumers, { username: 'x', ttl: 5 }).fields, { ttl: 'unknown field' });
 });
+
+test('PATCH of a row carrying ttl and store bookkeeping keys', () => {
+  const stored = { ...credentials.validate({ consumer: CONSUMER, ttl: 60 }, 'insert'), ws_id: 'default' };
+  const updated = credentials.validate({ tags: ['t'] }, 'update', stored);
+  assert.deepEqual(updated.tags, ['t']);
+  assert.equal(updated.key, stored.key);
+  assert.equal('ws_id' in updated, false);
+});

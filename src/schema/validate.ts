@@ -59,7 +59,11 @@ export function validateEntity(
         errors[key] = messages.IMMUTABLE;
       }
     }
-    data = mergeValues(schema.fields, data, existing);
+    // Only schema columns of the stored row take part (a stored `ttl` or store bookkeeping
+    // must not surface as unknown fields).
+    const stored: Record<string, unknown> = {};
+    for (const key of Object.keys(schema.fields)) if (Object.hasOwn(existing, key)) stored[key] = existing[key];
+    data = mergeValues(schema.fields, data, stored);
   }
   const now = options.now ?? Date.now() / 1000;
   const entity = processFields(schema.fields, data, mode, now);
