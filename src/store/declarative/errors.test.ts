@@ -37,6 +37,25 @@ describe('declarative errors: parsing and document', () => {
     }
   });
 
+  it('expands anchors, aliases and << merge keys', () => {
+    // `_ignore` is the sanctioned place for a shared anchor (unknown top-level keys are errors)
+    const { entities } = loadDeclarative(`_format_version: "3.0"
+_ignore:
+  - &defaults
+    retries: 2
+    read_timeout: 1000
+services:
+  - name: a
+    host: a.test
+    <<: *defaults
+  - name: b
+    host: b.test
+    <<: *defaults
+    retries: 7
+`);
+    assert.deepEqual(entities.services.map((s) => [s.name, s.retries, s.read_timeout]), [['a', 2, 1000], ['b', 7, 1000]]);
+  });
+
   it('lets a repeated key win last, as libyaml-based Kong does', () => {
     const { entities } = loadDeclarative('_format_version: "3.0"\nconsumers:\n  - username: first\n    username: second\n');
     assert.equal(entities.consumers[0]!.username, 'second');

@@ -9,7 +9,7 @@ export const EMPTY_CONFIG_HASH = '0'.repeat(32);
 /** YAML aliases are expanded in place, so a few nested ones can multiply a small file ("billion laughs"). */
 const MAX_ALIASES = 100;
 
-const YAML_OPTIONS = { maxAliasCount: MAX_ALIASES, prettyErrors: false, uniqueKeys: false, merge: false } as const;
+const YAML_OPTIONS = { maxAliasCount: MAX_ALIASES, prettyErrors: false, uniqueKeys: false, merge: true } as const;
 
 export class DeclarativeParseError extends Error {}
 
