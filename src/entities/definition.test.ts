@@ -70,7 +70,7 @@ test('bad ttl is an invalid option (code 11); ttl on other entities is an unknow
 });
 
 test('PATCH of a row carrying ttl and store bookkeeping keys', () => {
-  const stored = { ...credentials.validate({ consumer: CONSUMER, ttl: 60 }, 'insert'), ws_id: 'default' };
+  const stored: Record<string, unknown> & { id: string } = { ...credentials.validate({ consumer: CONSUMER, ttl: 60 }, 'insert'), ws_id: 'default' };
   const updated = credentials.validate({ tags: ['t'] }, 'update', stored);
   assert.deepEqual(updated.tags, ['t']);
   assert.equal(updated.key, stored.key);
