@@ -7,6 +7,7 @@ import { createApiServer } from './http/server.ts';
 import { AdminRouter } from './http/router.ts';
 import type { CrudEntities, CrudEntity } from './crud/definition.ts';
 import { inferArgs } from './crud/infer.ts';
+import { locate } from './crud/lookup.ts';
 import type { SchemaJson } from './crud/infer.ts';
 import type { CrudEngine } from './crud/operations.ts';
 import { registerEntityRoutes } from './crud/routes.ts';
@@ -41,17 +42,20 @@ function schemaJsonOf(def: CrudEntity): SchemaJson {
 /**
  * Entity input from the decoded body. JSON is taken as sent; form and multipart values are
  * inferred from the schema (Kong's arguments.lua), plugins' `config.*` from the plugin's own
- * schema once its name is known.
+ * schema once its name is known (for a PATCH without `name`, from the stored plugin).
  */
-function entityInput(def: CrudEntity, ctx: AdminContext): Record<string, unknown> {
+async function entityInput(def: CrudEntity, ctx: AdminContext, store: Store): Promise<Record<string, unknown>> {
   const { kind, args } = ctx.body;
   if (kind !== 'form' && kind !== 'multipart') return args;
   const input = inferArgs(args, schemaJsonOf(def));
-  if (def.name === 'plugins' && typeof input.name === 'string' && input.config && typeof input.config === 'object') {
-    const schema = pluginSchemaJson(input.name) as SchemaJson | null;
-    const configField = schema?.fields?.find((f) => 'config' in f)?.config;
-    if (configField?.fields) input.config = inferArgs(input.config as Record<string, unknown>, { fields: configField.fields });
+  if (def.name !== 'plugins' || !input.config || typeof input.config !== 'object') return input;
+  let name = input.name;
+  if (name === undefined && ctx.params.plugins !== undefined) {
+    name = (await locate(store, def, ctx.params.plugins)).row?.name;
   }
+  const schema = typeof name === 'string' ? (pluginSchemaJson(name) as SchemaJson | null) : null;
+  const configField = schema?.fields?.find((f) => 'config' in f)?.config;
+  if (configField?.fields) input.config = inferArgs(input.config as Record<string, unknown>, { fields: configField.fields });
   return input;
 }
 
@@ -75,14 +79,15 @@ export function createAdminServer(deps: AdminDeps, options: AdminServerOptions =
       aroundWrite: entities.snis ? certificateWriteHook(store, writer, entities) : undefined,
     };
   };
-  const routeOptions = { engine, input: entityInput, skip: new Set(['targets']) };
+  const input = (def: CrudEntity, ctx: AdminContext) => entityInput(def, ctx, deps.store());
+  const routeOptions = { engine, input, skip: new Set(['targets']) };
 
   registerInfoRoutes(router, deps);
   router.add('GET', '/status', { handle: statusHandler(deps, () => api.connections.snapshot()) });
   registerEntityRoutes(router, entities, routeOptions);
   registerSpecialRoutes(router, entities, routeOptions);
   if (entities.targets && entities.upstreams) registerTargetRoutes(router, entities, routeOptions);
-  registerSchemaRoutes(router, { entities: () => entities, pluginSchemaJson, input: entityInput });
+  registerSchemaRoutes(router, { entities: () => entities, pluginSchemaJson, input });
   registerTagRoutes(router, deps.store, () => entities);
   registerConfigRoutes(router, deps, entities);
   registerDebugRoutes(router, deps);

@@ -34,6 +34,10 @@ test('form-encoded config.* values are inferred from the plugin schema', async (
   assert.equal(res.status, 201, res.text);
   assert.deepEqual(res.body.config, { minute: 5, hide_headers: true, paths: ['/only'] });
   assert.equal(res.body.enabled, true);
+  // A PATCH without `name` infers `config.*` from the stored plugin's schema.
+  const patched = await form('PATCH', '/plugins/limiter-form', 'config.minute=6&config.hide_headers=false');
+  assert.equal(patched.status, 200, patched.text);
+  assert.deepEqual(patched.body.config, { minute: 6, hide_headers: false, paths: ['/only'] });
   const bad = await form('POST', '/plugins', `name=${PLUGIN}&config.minute=many`);
   assert.equal(bad.status, 400);
   assert.deepEqual(bad.body.fields, { config: { minute: 'expected an integer' } });
@@ -77,7 +81,7 @@ test('plugin schemas, validation, enabled list and GET / plugin information', as
   const root = await api('GET', '/');
   assert.deepEqual(root.body.plugins.available_on_server, { [PLUGIN]: { version: '3.10.0', priority: 910 } });
   assert.deepEqual(root.body.plugins.enabled_in_cluster, [PLUGIN]);
-  assert.equal((await api('GET', '/plugins/limiter-form')).body.config.minute, 5, 'instance_name is the endpoint key');
+  assert.equal((await api('GET', '/plugins/limiter-form')).body.config.minute, 6, 'instance_name is the endpoint key');
 });
 
 test('debug log level endpoints', async () => {

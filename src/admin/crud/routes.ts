@@ -15,7 +15,7 @@ export interface EntityRouteOptions {
   /** The engine over the current store (the store is swapped on every reload). */
   engine: () => CrudEngine;
   /** Turns the decoded body into entity input (schema-driven inference of form values). */
-  input: (def: CrudEntity, ctx: AdminContext) => Record<string, unknown>;
+  input: (def: CrudEntity, ctx: AdminContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Tables whose endpoints are hand-written (targets live under upstreams only). */
   skip?: ReadonlySet<string>;
 }
@@ -35,10 +35,10 @@ function registerCollection(router: AdminRouter<RouteHandler>, def: CrudEntity, 
   const collection = `/${def.adminPath!}`;
   const entity = `${collection}/{${def.name}}`;
   on(router, 'GET', collection, async (ctx) => ok(await listEntities(options.engine(), def, ctx.query, collection)));
-  on(router, 'POST', collection, async (ctx) => ({ status: 201, body: await createEntity(options.engine(), def, options.input(def, ctx)) }));
+  on(router, 'POST', collection, async (ctx) => ({ status: 201, body: await createEntity(options.engine(), def, await options.input(def, ctx)) }));
   on(router, 'GET', entity, async (ctx) => ok(await getEntity(options.engine(), def, ctx.params[def.name]!)));
-  on(router, 'PUT', entity, async (ctx) => ok(await upsertEntity(options.engine(), def, ctx.params[def.name]!, options.input(def, ctx))));
-  on(router, 'PATCH', entity, async (ctx) => ok(await updateEntity(options.engine(), def, ctx.params[def.name]!, options.input(def, ctx))));
+  on(router, 'PUT', entity, async (ctx) => ok(await upsertEntity(options.engine(), def, ctx.params[def.name]!, await options.input(def, ctx))));
+  on(router, 'PATCH', entity, async (ctx) => ok(await updateEntity(options.engine(), def, ctx.params[def.name]!, await options.input(def, ctx))));
   on(router, 'DELETE', entity, async (ctx) => {
     await deleteEntity(options.engine(), def, ctx.params[def.name]!);
     return { status: 204 };
@@ -59,7 +59,7 @@ function registerNested(router: AdminRouter<RouteHandler>, def: CrudEntity, pare
   });
   on(router, 'POST', collection, async (ctx) => {
     const { engine, scope } = await scopeOf(ctx);
-    return { status: 201, body: await createEntity(engine, def, options.input(def, ctx), scope) };
+    return { status: 201, body: await createEntity(engine, def, await options.input(def, ctx), scope) };
   });
   on(router, 'GET', entity, async (ctx) => {
     const { engine, scope } = await scopeOf(ctx);
@@ -67,11 +67,11 @@ function registerNested(router: AdminRouter<RouteHandler>, def: CrudEntity, pare
   });
   on(router, 'PUT', entity, async (ctx) => {
     const { engine, scope } = await scopeOf(ctx);
-    return ok(await upsertEntity(engine, def, ctx.params[def.name]!, options.input(def, ctx), scope));
+    return ok(await upsertEntity(engine, def, ctx.params[def.name]!, await options.input(def, ctx), scope));
   });
   on(router, 'PATCH', entity, async (ctx) => {
     const { engine, scope } = await scopeOf(ctx);
-    return ok(await updateEntity(engine, def, ctx.params[def.name]!, options.input(def, ctx), scope));
+    return ok(await updateEntity(engine, def, ctx.params[def.name]!, await options.input(def, ctx), scope));
   });
   on(router, 'DELETE', entity, async (ctx) => {
     const { engine, scope } = await scopeOf(ctx);
@@ -96,13 +96,13 @@ function registerParentOf(router: AdminRouter<RouteHandler>, def: CrudEntity, pa
   on(router, 'PATCH', template, async (ctx) => {
     const { engine, parentId } = await child(ctx);
     if (parentId === null) throw notFound();
-    return ok(await updateEntity(engine, parent, parentId, options.input(parent, ctx)));
+    return ok(await updateEntity(engine, parent, parentId, await options.input(parent, ctx)));
   });
   on(router, 'PUT', template, async (ctx) => {
     const { engine, row, parentId } = await child(ctx);
-    if (parentId !== null) return ok(await upsertEntity(engine, parent, parentId, options.input(parent, ctx)));
+    if (parentId !== null) return ok(await upsertEntity(engine, parent, parentId, await options.input(parent, ctx)));
     // No parent yet: Kong creates one and links the child to it.
-    const created = await createEntity(engine, parent, options.input(parent, ctx));
+    const created = await createEntity(engine, parent, await options.input(parent, ctx));
     await updateEntity(engine, def, row.id, { [fk.field]: { id: created.id } });
     return ok(created);
   });

@@ -49,7 +49,7 @@ function registerCertificateBySni(router: AdminRouter<RouteHandler>, defs: CrudE
     handle: async (ctx) => {
       const id = await resolve(ctx);
       if (id === null) throw sniNotFound();
-      return { status: 200, body: await updateEntity(options.engine(), certificates, id, options.input(certificates, ctx)) };
+      return { status: 200, body: await updateEntity(options.engine(), certificates, id, await options.input(certificates, ctx)) };
     },
   });
   router.add('DELETE', template, {
@@ -64,7 +64,7 @@ function registerCertificateBySni(router: AdminRouter<RouteHandler>, defs: CrudE
     handle: async (ctx) => {
       const engine = options.engine();
       const id = await resolve(ctx);
-      const input = options.input(certificates, ctx);
+      const input = await options.input(certificates, ctx);
       if (id !== null) return { status: 200, body: await upsertEntity(engine, certificates, id, input) };
       // An unknown SNI name: create the certificate and attach that SNI to it.
       const created = await createEntity(engine, certificates, input);

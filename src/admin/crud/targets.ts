@@ -69,7 +69,7 @@ export function registerTargetRoutes(router: AdminRouter<RouteHandler>, defs: Cr
   router.add('POST', collection, {
     handle: async (ctx) => {
       const { engine, scope } = await scoped(ctx);
-      return { status: 201, body: await createEntity(engine, targets, options.input(targets, ctx), scope) };
+      return { status: 201, body: await createEntity(engine, targets, await options.input(targets, ctx), scope) };
     },
   });
   router.add('GET', `${collection}/all`, {
@@ -93,7 +93,7 @@ export function registerTargetRoutes(router: AdminRouter<RouteHandler>, defs: Cr
       handle: async (ctx) => {
         const { engine, scope } = await scoped(ctx);
         const row = await findTarget(engine, scope, ctx.params.targets!);
-        return { status: 200, body: await updateEntity(engine, targets, row.id, options.input(targets, ctx), scope) };
+        return { status: 200, body: await updateEntity(engine, targets, row.id, await options.input(targets, ctx), scope) };
       },
     });
   }

@@ -10,7 +10,7 @@ export interface SchemaRouteOptions {
   /** Kong's `/schemas/plugins/{name}` JSON, or null for an unknown plugin. */
   pluginSchemaJson: (name: string) => object | null;
   /** Entity input from the decoded body (form values inferred from the schema). */
-  input: (def: CrudEntity, ctx: AdminContext) => Record<string, unknown>;
+  input: (def: CrudEntity, ctx: AdminContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 const VALID: AdminReply = { status: 200, body: { message: 'schema validation successful' } };
@@ -28,7 +28,7 @@ export function registerSchemaRoutes(router: AdminRouter<RouteHandler>, options:
   router.add('POST', '/schemas/{db_entity_name}/validate', {
     handle: async (ctx) => {
       const def = entityNamed(options, ctx.params.db_entity_name!);
-      await def.validate(options.input(def, ctx), 'insert');
+      await def.validate(await options.input(def, ctx), 'insert');
       return VALID;
     },
   });
@@ -53,7 +53,7 @@ export function registerSchemaRoutes(router: AdminRouter<RouteHandler>, options:
   router.add('POST', '/schemas/plugins/validate', {
     handle: async (ctx) => {
       const def = entityNamed(options, 'plugins');
-      await def.validate(options.input(def, ctx), 'insert');
+      await def.validate(await options.input(def, ctx), 'insert');
       return VALID;
     },
   });
