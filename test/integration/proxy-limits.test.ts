@@ -75,6 +75,9 @@ describe('request limits', () => {
     assert.equal(statusOf(await rawExchange(proxy.port, 'GET http://evil.example/x HTTP/1.1\r\nHost: good\r\n\r\n')), 400);
     assert.equal(statusOf(await rawExchange(proxy.port, 'CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n')), 400);
     assert.equal(statusOf(await rawExchange(proxy.port, 'GET /a%zz HTTP/1.1\r\nHost: a\r\n\r\n')), 400);
+    assert.equal(statusOf(await rawExchange(proxy.port, 'GET / HTTP/1.1\r\nHost: a\r\nAuthorization: x\r\nAuthorization: y\r\n\r\n')), 400);
+    assert.equal(statusOf(await rawExchange(proxy.port, 'GET / HTTP/1.1\r\nHost: a/b\r\n\r\n')), 400);
+    assert.equal(statusOf(await rawExchange(proxy.port, 'GET / HTTP/1.1\r\nHost: a..b\r\n\r\n')), 400);
     assert.equal(statusOf(await rawExchange(proxy.port, 'GET /public/..;/admin HTTP/1.1\r\nHost: a\r\n\r\n')), 400);
     assert.equal(statusOf(await rawExchange(proxy.port, 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG')), 400);
     assert.equal(upstream.requests.length, count, 'upstream saw none of them');

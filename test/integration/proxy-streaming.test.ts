@@ -14,7 +14,7 @@ const CHUNK = Buffer.alloc(256 * 1024, 120);
 describe('streaming', () => {
   let upstream: Upstream;
   let proxy: ProxyHarness;
-  const marks = { downloadFinishedAt: 0, uploadFirstByteAt: 0, uploadBytes: 0 };
+  const marks = { downloadFinishedAt: 0, uploadFirstByteAt: 0, uploadBytes: 0, endlessClosedAt: 0 };
 
   before(async () => {
     upstream = await startUpstream();
@@ -41,6 +41,12 @@ describe('streaming', () => {
           marks.uploadBytes += chunk.length;
         });
         req.on('end', () => res.end(JSON.stringify({ bytes: marks.uploadBytes, te: req.headers['transfer-encoding'] ?? null })));
+        return;
+      }
+      if (req.url === '/endless') {
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        const timer = setInterval(() => res.write(CHUNK), 10);
+        res.once('close', () => { clearInterval(timer); marks.endlessClosedAt = Date.now(); });
         return;
       }
       if (req.url === '/events') {
@@ -114,5 +120,16 @@ describe('streaming', () => {
       rest += Buffer.from(value).toString();
     }
     assert.equal(rest, 'data: second\n\n');
+  });
+
+  it('closes the upstream request when the client goes away mid-stream', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${proxy.url}/endless`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    const deadline = Date.now() + 2000;
+    while (marks.endlessClosedAt === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(marks.endlessClosedAt > 0, 'upstream response was closed');
   });
 });
