@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { entityDefinitions, getPluginSchema, pluginSchemaJson, registerPluginSchema, unregisterPluginSchema } from './index.ts';
+import {
+  checkPluginProtocols, entityDefinitions, getPluginSchema, pluginSchemaJson, registerPluginSchema, unregisterPluginSchema,
+} from './index.ts';
 import { errorBody } from './test-helpers.ts';
 
 const { consumers, plugins } = entityDefinitions;
@@ -129,4 +131,18 @@ test('/schemas/plugins/{name} renders the plugin\'s own schema', () => {
   });
   assert.equal(pluginSchemaJson('nope-plugin'), null);
   assert.equal(pluginSchemaJson('test-limiter')!.entity_checks!.length, 1);
+});
+
+test('plugin protocols must meet the scoped route(s) protocols', () => {
+  const plugin = { protocols: ['grpc', 'grpcs'], route: { id: ROUTE_ID } };
+  assert.throws(() => checkPluginProtocols(plugin, { routeProtocols: ['http', 'https'] }), (err: any) => {
+    assert.equal(err.message, "schema violation (protocols: must match the associated route's protocols)");
+    return true;
+  });
+  checkPluginProtocols(plugin, { routeProtocols: ['grpcs'] });
+  const onService = { protocols: ['http'], service: { id: ROUTE_ID } };
+  assert.throws(() => checkPluginProtocols(onService, { serviceRoutesProtocols: [['tcp'], ['grpc']] }),
+    /must match the protocols of at least one route pointing to this Plugin's service/);
+  checkPluginProtocols(onService, { serviceRoutesProtocols: [] });
+  checkPluginProtocols(onService, { serviceRoutesProtocols: [['tcp'], ['http', 'https']] });
 });

@@ -23,7 +23,7 @@ export { registerPluginSchema, getPluginSchema, listPluginSchemas, unregisterPlu
 export type { PluginSchemaDefinition } from './plugin-registry.ts';
 export { parseLuaSocketUrl, expandServiceUrl } from './url-shorthand.ts';
 export { normalizeRoutePath, validateRoutePath } from './route-paths.ts';
-export { pluginSchemaFor, pluginSchemaJson } from './plugins.ts';
+export { pluginSchemaFor, pluginSchemaJson, checkPluginProtocols } from './plugins.ts';
 export { routeSchemaFor } from './routes.ts';
 export { formatTarget } from './targets.ts';
 export { certificateDigest } from './ca-certificates.ts';

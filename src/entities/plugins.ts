@@ -100,3 +100,30 @@ export function pluginSchemaJson(name: string): { fields: unknown[]; entity_chec
   const json = toKongSchemaJson(defineSchema({ name, fields, entity_checks: plugin.entity_checks }));
   return json.entity_checks ? json : { fields: json.fields };
 }
+
+function sharesProtocol(pluginProtocols: readonly string[], routeProtocols: readonly string[]): boolean {
+  return pluginProtocols.some((p) => routeProtocols.includes(p));
+}
+
+/**
+ * DAO-level check Kong runs on plugin insert/update (kong/db/dao/plugins.lua
+ * check_protocols_match): a route-scoped plugin must share a protocol with its route; a
+ * service-scoped one with at least one route of that service (none at all is fine). The
+ * caller looks the routes up; this throws the schema violation Kong returns.
+ */
+export function checkPluginProtocols(
+  plugin: { protocols?: unknown; route?: unknown; service?: unknown },
+  scope: { routeProtocols?: readonly string[] | null; serviceRoutesProtocols?: ReadonlyArray<readonly string[]> },
+): void {
+  if (!Array.isArray(plugin.protocols)) return;
+  const protocols = plugin.protocols as string[];
+  if (plugin.route && scope.routeProtocols) {
+    if (!sharesProtocol(protocols, scope.routeProtocols)) {
+      throw schemaViolation({ protocols: "must match the associated route's protocols" });
+    }
+  } else if (plugin.service && scope.serviceRoutesProtocols && scope.serviceRoutesProtocols.length > 0) {
+    if (!scope.serviceRoutesProtocols.some((rp) => sharesProtocol(protocols, rp))) {
+      throw schemaViolation({ protocols: "must match the protocols of at least one route pointing to this Plugin's service" });
+    }
+  }
+}
