@@ -6,7 +6,7 @@ import { startUsageSampler } from './processes.ts';
 import { answersCorrectly } from './portico.ts';
 import { summarizeRuns } from './stats.ts';
 import { runWrk } from './wrk.ts';
-import type { WrkResult } from './stats.ts';
+import type { RunSample, WrkResult } from './stats.ts';
 import type { Scenario } from './scenarios.ts';
 import type { TargetOutcome } from './report.ts';
 
@@ -15,6 +15,8 @@ export interface MeasuredSystem {
   port: number;
   /** Root of the process tree whose RSS counts for this system. */
   rootPid: number;
+  /** The CPU this system has to itself (its foreign load is measured there), or null. */
+  cpu: number | null;
 }
 
 export interface MeasureSettings {
@@ -31,8 +33,7 @@ export interface MeasureSettings {
 
 interface Progress {
   system: MeasuredSystem;
-  runs: WrkResult[];
-  cpuSeconds: number[];
+  samples: RunSample[];
   peakRss: number;
   error: string | null;
 }
@@ -60,7 +61,7 @@ export async function measureScenario(
       script,
       cpus: settings.loadCpus,
     });
-  const progress: Progress[] = systems.map((system) => ({ system, runs: [], cpuSeconds: [], peakRss: 0, error: null }));
+  const progress: Progress[] = systems.map((system) => ({ system, samples: [], peakRss: 0, error: null }));
 
   for (const entry of progress) {
     // A wrong answer (404 from a router that did not load, a short body) must not be benchmarked.
@@ -78,7 +79,7 @@ export async function measureScenario(
   for (let run = 1; run <= settings.runs; run++) {
     for (const entry of progress) {
       if (entry.error !== null) continue;
-      const sampler = startUsageSampler(entry.system.rootPid);
+      const sampler = startUsageSampler(entry.system.rootPid, entry.system.cpu);
       const result = await wrkFor(entry.system, settings.durationSeconds).catch((error: unknown) => {
         entry.error = `run ${run} failed: ${message(error)}`;
         return null;
@@ -86,12 +87,12 @@ export async function measureScenario(
       const usage = sampler.stop();
       entry.peakRss = Math.max(entry.peakRss, usage.peakRssBytes);
       if (result === null) continue;
-      entry.runs.push(result);
-      entry.cpuSeconds.push(usage.cpuSeconds);
+      entry.samples.push({ wrk: result, cpuSeconds: usage.cpuSeconds, foreignCpuShare: usage.foreignCpuShare });
       settings.log(
         `  ${entry.system.name} run ${run}/${settings.runs}: ${Math.round(result.requestsPerSecond)} req/s, ` +
           `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ` +
-          `${((usage.cpuSeconds * 1e6) / Math.max(1, result.totalRequests)).toFixed(1)} CPU µs/req`,
+          `${((usage.cpuSeconds * 1e6) / Math.max(1, result.totalRequests)).toFixed(1)} CPU µs/req` +
+          (usage.foreignCpuShare === null ? '' : `, others took ${(usage.foreignCpuShare * 100).toFixed(0)} % of its CPU`),
       );
     }
   }
@@ -99,8 +100,8 @@ export async function measureScenario(
   return progress.map((entry) => ({
     target: entry.system.name,
     summary:
-      entry.error === null && entry.runs.length > 0
-        ? summarizeRuns(entry.runs, scenario.bodyBytes, entry.peakRss > 0 ? entry.peakRss : null, entry.cpuSeconds)
+      entry.error === null && entry.samples.length > 0
+        ? summarizeRuns(entry.samples, scenario.bodyBytes, entry.peakRss > 0 ? entry.peakRss : null)
         : null,
     error: entry.error,
   }));

@@ -148,27 +148,53 @@ export function treeCpuSeconds(rootPid: number): number {
   return processTree(rootPid).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 }
 
+/** Jiffies one CPU spent busy in processes (user, nice, system, steal) and in total, from /proc/stat. */
+export function cpuJiffies(cpu: number): { busy: number; total: number } | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n').find((entry) => entry.startsWith(`cpu${cpu} `));
+    if (!line) return null;
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    // irq/softirq are left out of "busy": loopback traffic of the system under test lands there
+    // without being charged to its process, so counting them would blame the test on others.
+    return { busy: user + nice + system + (steal || 0), total: user + nice + system + idle + iowait + irq + softirq + (steal || 0) };
+  } catch {
+    return null;
+  }
+}
+
 export interface TreeUsage {
   peakRssBytes: number;
   /** CPU seconds the tree used between start and stop. */
   cpuSeconds: number;
+  /** Share of `cpu`'s time other processes used meanwhile (null without a dedicated CPU). */
+  foreignCpuShare: number | null;
 }
 
 /**
  * Samples the RSS of a process tree on an interval, keeping the peak, and measures the CPU time
- * the tree used meanwhile. CPU per request holds up when other work shares the machine, where
- * req/s does not.
+ * the tree used meanwhile — CPU per request holds up when other work shares the machine, where
+ * req/s does not. With `cpu` (the CPU the tree is pinned to alone) it also measures how much of
+ * that CPU other processes took, which says how disturbed the run was.
  */
-export function startUsageSampler(rootPid: number, intervalMs = 200): { stop: () => TreeUsage } {
+export function startUsageSampler(rootPid: number, cpu: number | null = null, intervalMs = 200): { stop: () => TreeUsage } {
   let peak = treeRssBytes(rootPid);
   const cpuAtStart = treeCpuSeconds(rootPid);
+  const jiffiesAtStart = cpu === null ? null : cpuJiffies(cpu);
   const timer = setInterval(() => {
     peak = Math.max(peak, treeRssBytes(rootPid));
   }, intervalMs);
   return {
     stop: () => {
       clearInterval(timer);
-      return { peakRssBytes: Math.max(peak, treeRssBytes(rootPid)), cpuSeconds: treeCpuSeconds(rootPid) - cpuAtStart };
+      const cpuSeconds = treeCpuSeconds(rootPid) - cpuAtStart;
+      const jiffiesAtEnd = cpu === null ? null : cpuJiffies(cpu);
+      let foreignCpuShare: number | null = null;
+      if (jiffiesAtStart && jiffiesAtEnd && jiffiesAtEnd.total > jiffiesAtStart.total) {
+        const busy = (jiffiesAtEnd.busy - jiffiesAtStart.busy) / CLOCK_TICKS_PER_SECOND;
+        const total = (jiffiesAtEnd.total - jiffiesAtStart.total) / CLOCK_TICKS_PER_SECOND;
+        foreignCpuShare = Math.min(1, Math.max(0, (busy - cpuSeconds) / total));
+      }
+      return { peakRssBytes: Math.max(peak, treeRssBytes(rootPid)), cpuSeconds, foreignCpuShare };
     },
   };
 }

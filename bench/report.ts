@@ -69,6 +69,10 @@ function formatMiB(bytes: number | null): string {
   return bytes === null ? '–' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+function formatPercent(share: number | null): string {
+  return share === null ? '–' : `${Math.round(share * 100)} %`;
+}
+
 function formatMBps(bytesPerSecond: number): string {
   return `${integer.format(bytesPerSecond / 1_000_000)} MB/s`;
 }
@@ -88,7 +92,7 @@ export function renderScenarioTable(result: ScenarioResult): string {
   const withThroughput = result.bodyBytes >= 100_000;
   const nginx = findSummary(result, NGINX_PROXY);
   const direct = findSummary(result, DIRECT);
-  const columns = ['system', 'req/s', 'runs min–max', ...(withThroughput ? ['MB/s'] : []), 'p50', 'p99', 'CPU µs/req', 'peak RSS', '÷ nginx proxy', '÷ direct'];
+  const columns = ['system', 'req/s', 'runs min–max', ...(withThroughput ? ['MB/s'] : []), 'p50', 'p99', 'CPU µs/req', 'others on its CPU', 'peak RSS', '÷ nginx proxy', '÷ direct'];
   const lines = [`| ${columns.join(' | ')} |`, `|${columns.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`];
   for (const outcome of result.outcomes) {
     const summary = outcome.summary;
@@ -104,6 +108,7 @@ export function renderScenarioTable(result: ScenarioResult): string {
       formatMs(summary.p50Ms),
       formatMs(summary.p99Ms),
       summary.cpuMicrosPerRequest === null ? '–' : summary.cpuMicrosPerRequest.toFixed(1),
+      formatPercent(summary.foreignCpuShare),
       formatMiB(summary.peakRssBytes),
       formatRatio(ratio(summary.requestsPerSecond, nginx?.requestsPerSecond)),
       formatRatio(ratio(summary.requestsPerSecond, direct?.requestsPerSecond)),
@@ -145,8 +150,21 @@ export function renderRatioTable(report: BenchReport): string {
     lines.push(`| ${subject}: routes-10k ÷ passthrough | ${formatRatio(raw)} |`);
     lines.push(`| nginx proxy: routes-10k ÷ passthrough (load-generator cost of the Lua picker) | ${formatRatio(nginxRaw)} |`);
     lines.push(`| ${subject}, normalised by nginx's ratio (the router's own cost) | ${formatRatio(ratio(raw, nginxRaw))} |`);
+    // CPU per request leaves out wrk and other processes: the steadier view of the same cost.
+    const cpuRatio = ratio(findSummary(one, subject)?.cpuMicrosPerRequest, findSummary(many, subject)?.cpuMicrosPerRequest);
+    lines.push(`| ${subject}: CPU/req of passthrough ÷ CPU/req of routes-10k (1.00 = 10k routes cost nothing) | ${formatRatio(cpuRatio)} |`);
   }
   return lines.join('\n');
+}
+
+/** Above this median share of foreign load on the proxy CPU, throughput numbers are flagged. */
+export const DISTURBED_SHARE = 0.05;
+
+export function largestForeignShare(report: BenchReport): number | null {
+  const shares = report.scenarios.flatMap((result) =>
+    result.outcomes.map((outcome) => outcome.summary?.foreignCpuShare ?? null).filter((share) => share !== null),
+  );
+  return shares.length === 0 ? null : Math.max(...shares);
 }
 
 export function renderMarkdown(report: BenchReport): string {
@@ -182,10 +200,20 @@ export function renderMarkdown(report: BenchReport): string {
     '  workers) sampled every 200 ms during the measured runs. CPU µs/req is the user+system CPU time of that',
     '  tree during a run divided by the requests wrk completed (median over runs); unlike req/s it barely moves',
     '  when other work shares the machine, so "nginx CPU/req ÷ CPU/req" is the steadier efficiency ratio.',
+    '  "Others on its CPU" is the share of the proxy CPU that processes outside the measured tree used during',
+    '  the runs (from /proc/stat); it should be near 0 %.',
     '- Ratios are req/s ratios (large-body: MB/s of response body). "÷ nginx proxy" is the practical target.',
     '',
     '## Results',
   ];
+  const disturbance = largestForeignShare(report);
+  if (disturbance !== null && disturbance > DISTURBED_SHARE) {
+    sections.push(
+      '',
+      `> Other processes took up to ${formatPercent(disturbance)} of the proxy CPU during this run ("others on its CPU"):`,
+      '> req/s and latency are disturbed by that, and so are their ratios. CPU µs/req is not; prefer it.',
+    );
+  }
   for (const result of report.scenarios) {
     sections.push('', `### ${result.scenario}`, '', result.description, '', renderScenarioTable(result));
   }

@@ -30,9 +30,11 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
   const twoCpus = cpuCount() >= 2;
   const proxyCpus = twoCpus ? '0' : null;
   const loadCpus = twoCpus ? '1' : null;
+  const proxyCpu = twoCpus ? 0 : null;
   const notes: string[] = [];
-  const loadAverageBefore = loadavg()[0];
   if (!twoCpus) notes.push('Fewer than 2 CPUs: nothing was pinned, so load generator and proxy shared the CPU.');
+  // Before pinning: nproc counts only the CPUs this process may use.
+  const machine = collectMachineFacts(loadavg()[0]);
   if (loadCpus !== null) pinSelf(loadCpus);
 
   const { upstream, proxy } = await startBaselines(tempDir, loadCpus, proxyCpus);
@@ -47,8 +49,9 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
     const scenarioDir = join(tempDir, name);
     mkdirSync(scenarioDir, { recursive: true });
     const systems: MeasuredSystem[] = [
-      { name: DIRECT, port: upstreamPort, rootPid: upstream.process.pid },
-      { name: NGINX_PROXY, port: proxyPort, rootPid: proxy.process.pid },
+      // The upstream shares its CPU with wrk, so no foreign-load figure for it.
+      { name: DIRECT, port: upstreamPort, rootPid: upstream.process.pid, cpu: null },
+      { name: NGINX_PROXY, port: proxyPort, rootPid: proxy.process.pid, cpu: proxyCpu },
     ];
     let subject: RunningTarget | null = null;
     let subjectError: string | null = null;
@@ -63,7 +66,7 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
           targetCommand: options.targetCommand,
           startTimeoutMs: options.startTimeoutMs,
         });
-        systems.push({ name: options.targetName, port: subject.port, rootPid: subject.rootPid() });
+        systems.push({ name: options.targetName, port: subject.port, rootPid: subject.rootPid(), cpu: proxyCpu });
         log(`  ${options.targetName} serving on ${subject.port} (pid ${subject.rootPid()})`);
       } catch (error) {
         subjectError = `did not start: ${error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 300) : String(error)}`;
@@ -93,7 +96,7 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
     subjectCommand: !options.includeSubject
       ? null
       : `${proxyCpus === null ? '' : `taskset -c ${proxyCpus} `}${options.targetCommand ?? 'node src/cli/index.ts start'}`,
-    machine: collectMachineFacts(loadAverageBefore),
+    machine: { ...machine, loadAverageAfter: loadavg()[0] },
     method: {
       warmupSeconds: options.warmupSeconds,
       durationSeconds: options.durationSeconds,

@@ -75,6 +75,15 @@ export function ratio(numerator: number | null | undefined, denominator: number 
   return numerator / denominator;
 }
 
+/** One measured run: what wrk saw and what the system's process tree used meanwhile. */
+export interface RunSample {
+  wrk: WrkResult;
+  /** CPU seconds (user + system) of the system's process tree during the run; null if unknown. */
+  cpuSeconds: number | null;
+  /** Share (0–1) of the system's CPU that other processes used during the run; null if unknown. */
+  foreignCpuShare: number | null;
+}
+
 export interface TargetSummary {
   runs: number;
   requestsPerSecond: number;
@@ -88,25 +97,25 @@ export interface TargetSummary {
   peakRssBytes: number | null;
   /** Median CPU time (user + system, whole process tree) per request, in microseconds. */
   cpuMicrosPerRequest: number | null;
+  /** Median share of the system's CPU taken by other processes during the runs. */
+  foreignCpuShare: number | null;
   non2xx: number;
   socketErrors: number;
-  /** Every measured run as parsed, for the JSON record. */
-  raw: WrkResult[];
+  /** Every measured run, for the JSON record. */
+  raw: RunSample[];
+}
+
+/** Median of the values that are known, or null when any run lacks one. */
+function medianOfKnown(values: readonly (number | null)[]): number | null {
+  return values.length > 0 && values.every((value) => value !== null) ? median(values as number[]) : null;
 }
 
 /**
- * Reduces the measured runs of one target to medians (throughput, latency, CPU per request) and
- * maxima (RSS, errors). `cpuSeconds[i]` is the CPU the target used during `runs[i]`.
+ * Reduces the measured runs of one target to medians (throughput, latency, CPU per request,
+ * foreign load) and maxima (RSS, errors).
  */
-export function summarizeRuns(
-  runs: readonly WrkResult[],
-  bodyBytes: number,
-  peakRssBytes: number | null,
-  cpuSeconds: readonly number[] = [],
-): TargetSummary {
-  const cpuPerRequest = cpuSeconds.length === runs.length && runs.length > 0
-    ? median(runs.map((run, index) => (cpuSeconds[index] * 1e6) / Math.max(1, run.totalRequests)))
-    : null;
+export function summarizeRuns(samples: readonly RunSample[], bodyBytes: number, peakRssBytes: number | null): TargetSummary {
+  const runs = samples.map((sample) => sample.wrk);
   const requestsPerSecond = median(runs.map((run) => run.requestsPerSecond));
   return {
     runs: runs.length,
@@ -117,12 +126,15 @@ export function summarizeRuns(
     minRequestsPerSecond: Math.min(...runs.map((run) => run.requestsPerSecond)),
     maxRequestsPerSecond: Math.max(...runs.map((run) => run.requestsPerSecond)),
     peakRssBytes,
-    cpuMicrosPerRequest: cpuPerRequest,
+    cpuMicrosPerRequest: medianOfKnown(
+      samples.map((sample) => (sample.cpuSeconds === null ? null : (sample.cpuSeconds * 1e6) / Math.max(1, sample.wrk.totalRequests))),
+    ),
+    foreignCpuShare: medianOfKnown(samples.map((sample) => sample.foreignCpuShare)),
     non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
     socketErrors: runs.reduce((sum, run) => {
       const errors = run.socketErrors;
       return sum + errors.connect + errors.read + errors.write + errors.timeout;
     }, 0),
-    raw: [...runs],
+    raw: [...samples],
   };
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LARGE_BODY_BYTES, LARGE_BODY_PATH, startBaselines, startNginx } from '../bench/nginx.ts';
 import { answersCorrectly, probe } from '../bench/portico.ts';
-import { freePort, isAlive, killAllTracked, killTree, processTree, spawnTracked, startUsageSampler } from '../bench/processes.ts';
+import { cpuJiffies, freePort, isAlive, killAllTracked, killTree, processTree, spawnTracked, startUsageSampler } from '../bench/processes.ts';
 import { SCENARIOS } from '../bench/scenarios.ts';
 import { runWrk } from '../bench/wrk.ts';
 
@@ -30,7 +30,7 @@ test('killTree ends a process and the children it started, and processTree sees 
     tree = processTree(shell.pid);
   }
   assert.equal(tree.length, 3, 'the shell and its two sleeps');
-  const sampler = startUsageSampler(shell.pid, 10);
+  const sampler = startUsageSampler(shell.pid, null, 10);
   const usage = sampler.stop();
   assert.ok(usage.peakRssBytes > 0, 'RSS of a live tree is positive');
   assert.ok(usage.cpuSeconds >= 0 && usage.cpuSeconds < 1, `sleeping tree used ${usage.cpuSeconds} s of CPU`);
@@ -47,11 +47,12 @@ test('nginx baselines serve the scenario bodies and wrk measures through the pro
   assert.deepEqual(await probe(proxyPort, LARGE_BODY_PATH, null), { status: 200, bytes: LARGE_BODY_BYTES });
   for (const scenario of Object.values(SCENARIOS)) assert.equal(await answersCorrectly(proxyPort, scenario), true, scenario.name);
 
-  const sampler = startUsageSampler(proxy.process.pid);
+  const sampler = startUsageSampler(proxy.process.pid, 0);
   const result = await runWrk({ url: `http://127.0.0.1:${proxyPort}/`, durationSeconds: 1, connections: 4, threads: 1, cpus: null });
   const usage = sampler.stop();
   assert.ok(usage.cpuSeconds > 0, 'the proxy used CPU to serve the load');
   assert.ok(usage.peakRssBytes > 1024 * 1024, `nginx master + worker RSS ${usage.peakRssBytes}`);
+  assert.ok(usage.foreignCpuShare !== null && usage.foreignCpuShare >= 0 && usage.foreignCpuShare <= 1);
   assert.ok(result.requestsPerSecond > 100, `wrk measured ${result.requestsPerSecond} req/s`);
   assert.equal(result.non2xx, 0);
   assert.ok(result.p99Ms >= result.p50Ms);
@@ -70,4 +71,10 @@ test('a start that fails is reported with nginx’s own message, not a hang', { 
     startNginx('broken', join(dir, 'broken'), 'this is not nginx configuration;', port, null),
     /broken on port \d+: exited early/,
   );
+});
+
+test('cpuJiffies reads one CPU from /proc/stat and is null for a CPU that does not exist', () => {
+  const first = cpuJiffies(0);
+  assert.ok(first !== null && first.busy > 0 && first.busy <= first.total);
+  assert.equal(cpuJiffies(100_000), null);
 });

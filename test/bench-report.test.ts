@@ -15,6 +15,7 @@ function summary(requestsPerSecond: number, bodyBytes = 100, extra: Partial<Targ
     maxRequestsPerSecond: requestsPerSecond * 1.1,
     peakRssBytes: 64 * 1024 * 1024,
     cpuMicrosPerRequest: 1e6 / requestsPerSecond,
+    foreignCpuShare: 0.02,
     non2xx: 0,
     socketErrors: 0,
     raw: [],
@@ -64,8 +65,8 @@ function report(scenarios: ScenarioResult[], subjectCommand: string | null = 'ta
 test('scenario table shows medians, spread and ratios against nginx proxy and direct', () => {
   const table = renderScenarioTable(scenario('passthrough', [100_000, 80_000, 20_000]));
   const rows = table.split('\n');
-  assert.equal(rows[0], '| system | req/s | runs min–max | p50 | p99 | CPU µs/req | peak RSS | ÷ nginx proxy | ÷ direct |');
-  assert.equal(rows[4], '| portico | 20,000 | 18,000–22,000 | 0.50 ms | 1.25 ms | 50.0 | 64.0 MiB | 0.25 | 0.20 |');
+  assert.equal(rows[0], '| system | req/s | runs min–max | p50 | p99 | CPU µs/req | others on its CPU | peak RSS | ÷ nginx proxy | ÷ direct |');
+  assert.equal(rows[4], '| portico | 20,000 | 18,000–22,000 | 0.50 ms | 1.25 ms | 50.0 | 2 % | 64.0 MiB | 0.25 | 0.20 |');
   assert.match(rows[3], /^\| nginx-proxy \| 80,000 .*\| 1\.00 \| 0\.80 \|$/);
 });
 
@@ -97,6 +98,8 @@ test('ratio table normalises the 10k-route cost by the nginx proxy ratio', () =>
   assert.match(text, /\| portico: routes-10k ÷ passthrough \| 0\.60 \|/);
   assert.match(text, /\| nginx proxy: routes-10k ÷ passthrough .*\| 0\.80 \|/);
   assert.match(text, /\| portico, normalised by nginx's ratio .*\| 0\.75 \|/);
+  // CPU/req is 1e6 / req/s in these fixtures: 50 µs vs 83.3 µs.
+  assert.match(text, /\| portico: CPU\/req of passthrough ÷ CPU\/req of routes-10k .*\| 0\.60 \|/);
 });
 
 test('ratio table compares large bodies by MB/s and omits the 10k rows without passthrough', () => {
@@ -114,6 +117,14 @@ test('markdown records machine facts, method and notes', () => {
   assert.match(markdown, /### passthrough\n\npassthrough description/);
   assert.match(markdown, /## Ratios/);
   assert.match(markdown, /- a note\n$/);
+});
+
+test('a run where other processes took the proxy CPU carries a warning', () => {
+  const quiet = report([scenario('passthrough', [100_000, 80_000, 20_000])]);
+  assert.doesNotMatch(renderMarkdown(quiet), /Other processes took/);
+  const busy = report([scenario('passthrough', [100_000, 80_000, 20_000])]);
+  busy.scenarios[0].outcomes[1] = outcome('nginx-proxy', summary(80_000, 100, { foreignCpuShare: 0.4 }));
+  assert.match(renderMarkdown(busy), /Other processes took up to 40 % of the proxy CPU/);
 });
 
 test('baselines-only markdown has no subject ratios', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { median, parseWrkDuration, parseWrkOutput, parseWrkSize, ratio, summarizeRuns } from '../bench/stats.ts';
-import type { WrkResult } from '../bench/stats.ts';
+import type { RunSample, WrkResult } from '../bench/stats.ts';
 
 const WRK_REPORT = `Running 10s test @ http://127.0.0.1:18081/
   1 threads and 50 connections
@@ -95,9 +95,13 @@ function run(requestsPerSecond: number, p50Ms: number, p99Ms: number, non2xx = 0
   };
 }
 
+function samples(runs: WrkResult[], cpu: (number | null)[], foreign: (number | null)[] = [null, null, null]): RunSample[] {
+  return runs.map((wrk, index) => ({ wrk, cpuSeconds: cpu[index], foreignCpuShare: foreign[index] }));
+}
+
 test('summarizeRuns reports medians of each metric independently, sums errors, keeps the runs', () => {
   const runs = [run(100, 0.5, 9), run(300, 0.4, 2), run(200, 0.9, 4, 5, 1)];
-  const summary = summarizeRuns(runs, 1000, 42);
+  const summary = summarizeRuns(samples(runs, [null, null, null], [0.1, 0.3, 0.2]), 1000, 42);
   assert.equal(summary.runs, 3);
   assert.equal(summary.requestsPerSecond, 200);
   assert.equal(summary.p50Ms, 0.5);
@@ -110,11 +114,12 @@ test('summarizeRuns reports medians of each metric independently, sums errors, k
   assert.equal(summary.socketErrors, 1);
   assert.equal(summary.raw.length, 3);
   assert.equal(summary.cpuMicrosPerRequest, null, 'no CPU samples given');
+  assert.equal(summary.foreignCpuShare, 0.2);
 });
 
 test('summarizeRuns reports the median CPU time per request in microseconds', () => {
   // totalRequests = 10 × req/s: 1000, 3000, 2000 requests.
   const runs = [run(100, 0.5, 9), run(300, 0.4, 2), run(200, 0.9, 4)];
-  assert.equal(summarizeRuns(runs, 100, null, [0.01, 0.06, 0.03]).cpuMicrosPerRequest, 15);
-  assert.equal(summarizeRuns(runs, 100, null, [0.01]).cpuMicrosPerRequest, null, 'samples must match runs');
+  assert.equal(summarizeRuns(samples(runs, [0.01, 0.06, 0.03]), 100, null).cpuMicrosPerRequest, 15);
+  assert.equal(summarizeRuns(samples(runs, [0.01, null, 0.03]), 100, null).cpuMicrosPerRequest, null, 'one run without CPU');
 });
