@@ -21,6 +21,7 @@ import { registerSchemaRoutes } from './endpoints/schemas.ts';
 import { registerTagRoutes } from './endpoints/tags.ts';
 import { registerConfigRoutes } from './endpoints/config.ts';
 import { registerDebugRoutes } from './endpoints/debug.ts';
+import { registerClusteringRoutes } from './endpoints/clustering.ts';
 import { coreEntities, pluginSchemaJson } from './entities.ts';
 
 export interface AdminServerOptions {
@@ -91,5 +92,6 @@ export function createAdminServer(deps: AdminDeps, options: AdminServerOptions =
   registerTagRoutes(router, deps.store, () => entities);
   registerConfigRoutes(router, deps, entities);
   registerDebugRoutes(router, deps);
+  registerClusteringRoutes(router, deps.settings);
   return api.server;
 }

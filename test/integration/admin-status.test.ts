@@ -60,3 +60,15 @@ test('with a database the node is ready without a configuration hash', async () 
     await status.close();
   }
 });
+
+test('clustering endpoints answer only on a control plane', async () => {
+  const admin = await startHarness({ database: 'sqlite' });
+  try {
+    const res = await call(admin.url, 'GET', '/clustering/data-planes');
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body, { message: 'this endpoint is only available when Kong is configured to run as Control Plane for the cluster' });
+    assert.equal((await call(admin.url, 'GET', '/clustering/status')).status, 400);
+  } finally {
+    await admin.close();
+  }
+});
