@@ -98,6 +98,14 @@ describe('upstream failures', () => {
     assert.equal(live.requests.length, 4);
   });
 
+  it('retries a POST whose connection was refused, with its body intact', async () => {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const res = await send(proxy.port, '/mixed/post', { method: 'POST', body: `payload-${attempt}` });
+      assert.equal(res.status, 200);
+      assert.equal(live.requests.at(-1)!.body.toString(), `payload-${attempt}`);
+    }
+  });
+
   it('retries an idempotent request the upstream dropped, but never a POST that reached it', async () => {
     const get = await send(proxy.port, '/drops');
     assert.equal(get.status, 502);
