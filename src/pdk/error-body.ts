@@ -1,0 +1,79 @@
+// Bodies of kong.response.error (kong-core §4.5, kong/pdk/response.lua + kong/tools/http.lua):
+// the content type comes from the request's Accept header only (highest q wins, first on ties,
+// JSON by default) and the message is inserted verbatim into Kong's templates with request_id.
+import { HTTP_ERROR_MESSAGES } from '../core/errors.ts';
+
+export type ErrorFormat = 'json' | 'html' | 'xml' | 'plain';
+
+export const ERROR_CONTENT_TYPES: Record<ErrorFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  xml: 'application/xml; charset=utf-8',
+  plain: 'text/plain; charset=utf-8',
+};
+
+function formatOfMediaRange(range: string): ErrorFormat {
+  const [type = '', subtype = ''] = range.toLowerCase().split('/');
+  if (type === 'application') return subtype === 'xml' ? 'xml' : 'json';
+  if (type === 'text') return subtype === 'html' ? 'html' : 'plain';
+  return 'json';
+}
+
+function qualityOf(params: string[]): number {
+  for (const param of params) {
+    const [key, value] = param.split('=');
+    if (key?.trim().toLowerCase() === 'q') {
+      const q = Number(value?.trim());
+      return Number.isFinite(q) ? q : 0;
+    }
+  }
+  return 1;
+}
+
+/**
+ * Picks the error template from an Accept header as Kong's get_response_type does.
+ * @example
+ * errorFormatFor('text/html;q=0.5, application/xml'); // 'xml'
+ */
+export function errorFormatFor(accept: string | undefined): ErrorFormat {
+  if (accept === undefined || accept === '') return 'json';
+  let best: ErrorFormat = 'json';
+  let bestQuality = 0;
+  for (const entry of accept.split(',')) {
+    const [range = '', ...params] = entry.split(';');
+    const trimmed = range.trim();
+    if (!trimmed.includes('/')) continue;
+    const quality = qualityOf(params);
+    if (quality > bestQuality) {
+      bestQuality = quality;
+      best = trimmed === '*/*' ? 'json' : formatOfMediaRange(trimmed);
+    }
+  }
+  return best;
+}
+
+/**
+ * Renders Kong's error template.
+ * @example
+ * renderError('json', 'Unauthorized', 'abc'); // '{\n  "message":"Unauthorized",\n  "request_id":"abc"\n}'
+ */
+export function renderError(format: ErrorFormat, message: string, requestId: string): string {
+  if (format === 'html') {
+    return `<!doctype html>\n<html>\n  <head>\n    <meta charset="utf-8">\n    <title>Error</title>\n  </head>\n  <body>\n    <h1>Error</h1>\n    <p>${message}.</p>\n    <p>request_id: ${requestId}</p>\n  </body>\n</html>\n`;
+  }
+  if (format === 'xml') {
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<error>\n  <message>${message}</message>\n  <requestid>${requestId}</requestid>\n</error>\n`;
+  }
+  if (format === 'plain') return `${message}\nrequest_id: ${requestId}\n`;
+  return `{\n  "message":"${message}",\n  "request_id":"${requestId}"\n}`;
+}
+
+/**
+ * The default message of kong.response.error(status) without a message.
+ * @example
+ * defaultErrorMessage(401); // 'Unauthorized'
+ * defaultErrorMessage(499); // 'The upstream server responded with 499'
+ */
+export function defaultErrorMessage(status: number): string {
+  return HTTP_ERROR_MESSAGES[status] ?? `The upstream server responded with ${status}`;
+}

@@ -1,0 +1,22 @@
+// Public API of the PDK: what plugins see (the `kong` object), how plugins are declared, and
+// the per-request context the proxy fills.
+export { definePlugin } from './define-plugin.ts';
+export type { AnyPluginDefinition, ConfOf, PhaseHandler, PluginDefinition, PluginSchema } from './define-plugin.ts';
+export { PluginRequestContext, UpstreamRequestChanges, PHASES } from './context.ts';
+export type {
+  ClientView, Credential, ExitResponse, HeaderValue, PhaseName, RequestContextInit, RequestHeaders, RequestView,
+  ServiceResponseView,
+} from './context.ts';
+export { ResponseHeaders } from './headers.ts';
+export type { ResponseHeaderValue } from './headers.ts';
+export { NodeCache } from './cache.ts';
+export type { CacheOptions, NodeCacheOptions } from './cache.ts';
+export { createNodePdk, createRequestPdk, pdkForPlugin } from './pdk.ts';
+export type { NodeApi, NodePdk, Pdk, PdkCtx, PdkEnvironment, RouterApi, WithCamelAliases } from './pdk.ts';
+export { PluginLog, createPluginLog } from './log.ts';
+export type { ConsumerLoader } from './client.ts';
+export { decodeBody, parseForm } from './body.ts';
+export type { BodyResult, FormValue, ParsedBody } from './body.ts';
+export { parseQuery, headerKey } from './request.ts';
+export { errorFormatFor, renderError, defaultErrorMessage, ERROR_CONTENT_TYPES } from './error-body.ts';
+export type { ErrorFormat } from './error-body.ts';

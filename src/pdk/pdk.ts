@@ -1,0 +1,157 @@
+// The `kong` object handed to every phase handler. One base per request (request, response,
+// service, client, router) plus a thin per-plugin view binding kong.log and kong.ctx.plugin to
+// the running plugin, as Kong swaps its namespaced logger per plugin. Method names are Kong's
+// snake_case; camelCase aliases (kong.request.getHeader, …) make the same object satisfy the
+// npm `kong-pdk` JavaScript contract.
+import { hostname } from 'node:os';
+import type { Logger } from '../core/logger.ts';
+import { KONG_VERSION } from '../core/version.ts';
+import type { Route, Service } from '../entities/types.ts';
+import type { NodeCache } from './cache.ts';
+import { ClientApi, type ConsumerLoader } from './client.ts';
+import type { PluginRequestContext } from './context.ts';
+import { RequestApi } from './request.ts';
+import { ResponseApi } from './response.ts';
+import { ServiceApi, ServiceRequestApi, ServiceResponseApi } from './service.ts';
+import { createPluginLog, type PluginLog } from './log.ts';
+
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+/** `T` plus a camelCase alias of each snake_case member (kong-pdk's spelling). */
+export type WithCamelAliases<T> = T & { [K in keyof T as K extends `${string}_${string}` ? CamelCase<K & string> : never]: T[K] };
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/** Adds camelCase aliases to a class prototype once (no per-request cost). */
+function addCamelAliases(prototype: object): void {
+  for (const name of Object.getOwnPropertyNames(prototype)) {
+    if (!name.includes('_')) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
+    if (typeof descriptor.value === 'function') Object.defineProperty(prototype, camelCase(name), { ...descriptor, enumerable: false });
+  }
+}
+for (const api of [RequestApi, ResponseApi, ServiceApi, ServiceRequestApi, ServiceResponseApi, ClientApi]) addCamelAliases(api.prototype);
+
+/** What the PDK needs from the node: shared across requests, supplied by the runtime. */
+export interface PdkEnvironment {
+  logger: Logger;
+  cache: NodeCache;
+  /** kong.node.get_id: the node's UUID. */
+  nodeId: string;
+  hostname?: string;
+  loadConsumer: ConsumerLoader;
+  upstreamExists: (name: string) => boolean;
+}
+
+export interface NodeApi {
+  get_id(): string;
+  get_hostname(): string;
+  getId(): string;
+  getHostname(): string;
+}
+
+export interface RouterApi {
+  get_route(): Route | null;
+  get_service(): Service | null;
+  getRoute(): Route | null;
+  getService(): Service | null;
+}
+
+/** kong.ctx: `shared` for the whole request, `plugin` private to the running plugin. */
+export interface PdkCtx {
+  shared: Record<string, unknown>;
+  plugin: Record<string, unknown>;
+}
+
+/**
+ * The node-level part of the PDK (init_worker, configure, prepare): no request.
+ * @example
+ * init_worker(kong) { kong.log.notice('started on ', kong.node.get_hostname()); }
+ */
+export interface NodePdk {
+  log: PluginLog;
+  cache: NodeCache;
+  node: NodeApi;
+  version: string;
+  version_num: number;
+}
+
+/**
+ * What a phase handler receives as `kong`.
+ * @example
+ * access(kong, conf) {
+ *   const key = kong.request.get_header('apikey');
+ *   if (key === undefined) return kong.response.error(401, 'No API key found in request');
+ * }
+ */
+export interface Pdk extends NodePdk {
+  request: WithCamelAliases<RequestApi>;
+  response: WithCamelAliases<ResponseApi>;
+  service: WithCamelAliases<ServiceApi> & {
+    request: WithCamelAliases<ServiceRequestApi>;
+    response: WithCamelAliases<ServiceResponseApi>;
+  };
+  client: WithCamelAliases<ClientApi>;
+  router: RouterApi;
+  ctx: PdkCtx;
+}
+
+function versionNumber(version: string): number {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
+  return major * 1_000_000 + minor * 1_000 + patch;
+}
+
+/**
+ * Node-level PDK for one plugin (logger bound to its name).
+ * @example
+ * const kong = createNodePdk(environment, 'my-plugin');
+ */
+export function createNodePdk(environment: PdkEnvironment, pluginName: string): NodePdk {
+  const host = environment.hostname ?? hostname();
+  const node: NodeApi = {
+    get_id: () => environment.nodeId,
+    get_hostname: () => host,
+    getId: () => environment.nodeId,
+    getHostname: () => host,
+  };
+  return {
+    log: createPluginLog(environment.logger, pluginName, null),
+    cache: environment.cache,
+    node,
+    version: KONG_VERSION,
+    version_num: versionNumber(KONG_VERSION),
+  };
+}
+
+/**
+ * The per-request base of the PDK; `forPlugin` derives each plugin's view from it.
+ * @example
+ * const base = createRequestPdk(nodePdk, environment, ctx);
+ * const kong = pdkForPlugin(base, ctx, 'key-auth', log);
+ */
+export function createRequestPdk(node: NodePdk, environment: PdkEnvironment, ctx: PluginRequestContext): Pdk {
+  const router: RouterApi = {
+    get_route: () => ctx.route,
+    get_service: () => ctx.service,
+    getRoute: () => ctx.route,
+    getService: () => ctx.service,
+  };
+  return {
+    ...node,
+    request: new RequestApi(ctx) as WithCamelAliases<RequestApi>,
+    response: new ResponseApi(ctx) as WithCamelAliases<ResponseApi>,
+    service: new ServiceApi(ctx, environment.upstreamExists) as Pdk['service'],
+    client: new ClientApi(ctx, environment.loadConsumer) as WithCamelAliases<ClientApi>,
+    router,
+    ctx: { shared: ctx.shared, plugin: {} },
+  };
+}
+
+/** The view one plugin gets: its own logger and kong.ctx.plugin, everything else shared. */
+export function pdkForPlugin(base: Pdk, ctx: PluginRequestContext, pluginName: string, log: PluginLog): Pdk {
+  const view = Object.create(base) as Pdk;
+  view.log = log;
+  view.ctx = { shared: ctx.shared, plugin: ctx.pluginContext(pluginName) };
+  return view;
+}
