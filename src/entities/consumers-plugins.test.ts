@@ -146,3 +146,10 @@ test('plugin protocols must meet the scoped route(s) protocols', () => {
   checkPluginProtocols(onService, { serviceRoutesProtocols: [] });
   checkPluginProtocols(onService, { serviceRoutesProtocols: [['tcp'], ['http', 'https']] });
 });
+
+test('PATCH words at_least_one_of as Kong validate_update does', () => {
+  const existing = consumers.validate({ username: 'bob' }, 'insert');
+  assert.deepEqual(errorBody(consumers, { username: null }, 'update', existing).fields,
+    { '@entity': ["when updating, at least one of these fields must be non-empty: 'custom_id', 'username'"] });
+  assert.equal(consumers.validate({ custom_id: 'c1', username: null }, 'update', existing).custom_id, 'c1');
+});

@@ -80,7 +80,8 @@ function matches(fields: FieldMap, path: string, match: Partial<FieldDef>, value
 const checkers: Record<string, Checker> = {
   at_least_one_of: {
     runWithMissing: true, runWithInvalid: true, sources: listSources,
-    fn: (e, names) => countNonEmpty(e, names).length > 0 || messages.AT_LEAST_ONE_OF(quotedList(names)),
+    fn: (e, names, _f, _e, options) => countNonEmpty(e, names).length > 0
+      || `${options.updating ? 'when updating, ' : ''}${messages.AT_LEAST_ONE_OF(quotedList(names))}`,
   },
   only_one_of: {
     runWithMissing: false, runWithInvalid: true, sources: listSources,
@@ -145,7 +146,8 @@ const checkers: Record<string, Checker> = {
       }
       if (countNonEmpty(e, list).length > 0) return true;
       const quoted = quotedList(list);
-      return err ? err.replace('%s', quoted) : messages.CONDITIONAL_AT_LEAST_ONE_OF(quoted);
+      if (err) return err.replace('%s', quoted);
+      return `${options.updating ? 'when updating, ' : ''}${messages.CONDITIONAL_AT_LEAST_ONE_OF(quoted)}`;
     },
   },
   custom_entity_check: {
@@ -182,7 +184,8 @@ export function runEntityChecks(
     if (!allOk && !runWithInvalid) continue;
     if (allNil && !runWithMissing) continue;
     if (missing.length > 0) {
-      for (const fname of missing) setPath(errors, fname, messages.REQUIRED_FOR_ENTITY_CHECK);
+      const message = `${messages.REQUIRED_FOR_ENTITY_CHECK}${options.updating ? ' when updating' : ''}`;
+      for (const fname of missing) setPath(errors, fname, message);
       continue;
     }
     const result = checker.fn(projection, arg, fields, errors, options);

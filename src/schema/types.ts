@@ -148,6 +148,11 @@ export interface ValidateOptions {
    * instead (`{"service": {"name": "x"}}`), left unresolved for the store.
    */
   foreignUniqueFields?: (reference: string) => readonly string[];
+  /**
+   * Set by validateEntity for PATCH: Kong's validate_update words some entity-check messages
+   * differently ("when updating, …").
+   */
+  updating?: boolean;
 }
 
 // ---- Infer<> -------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ export function validateEntity(
   }
   const now = options.now ?? Date.now() / 1000;
   const entity = processFields(schema.fields, data, mode, now);
-  const fieldErrors = validateFields(schema.fields, schema.entity_checks ?? [], entity, options);
+  const fieldErrors = validateFields(schema.fields, schema.entity_checks ?? [], entity, { ...options, updating: mode === 'update' });
   Object.assign(errors, fieldErrors);
   if (schema.check) applyCheckResult(errors, schema.check(entity, errors));
   if (Object.keys(errors).length > 0) throw schemaViolation(errors);
