@@ -30,3 +30,9 @@ test('more than 1000 arguments answer 400 Too many arguments', () => {
   assert.throws(() => decode(many), (err: unknown) => err instanceof AdminHttpError && err.body?.message === 'Too many arguments');
   assert.equal(Object.keys(decode(Array.from({ length: MAX_ARGS }, (_, i) => `k${i}=v`).join('&'))).length, MAX_ARGS);
 });
+
+test('absurdly deep keys are not decoded into nested objects', () => {
+  const deep = 'a' + '[1]'.repeat(5000);
+  const out = decode(`${deep}=x`);
+  assert.deepEqual(Object.keys(out), [deep]);
+});

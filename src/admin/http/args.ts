@@ -7,6 +7,9 @@ import { AdminHttpError } from './errors.ts';
 /** Kong reads at most 1000 query/form arguments and answers 400 when more arrive. */
 export const MAX_ARGS = 1000;
 
+/** Nesting deeper than lua-cjson's default depth is not decoded (kept as a flat, unknown key). */
+const MAX_KEY_DEPTH = 1000;
+
 /** Keys that would reach Object.prototype if merged naively; never accepted from a client. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -35,6 +38,7 @@ function parseKey(key: string, allowBracketNames: boolean): PathPart[] | null {
       return null;
     }
     rest = rest.slice(m[0].length);
+    if (parts.length > MAX_KEY_DEPTH) return null;
   }
   return parts;
 }
