@@ -70,3 +70,9 @@ test('ca_certificates: one CA cert, digest computed', () => {
   assert.equal(caCertificates.adminPath, 'ca_certificates');
   assert.equal(caCertificates.endpointKey, null);
 });
+
+test('vault references are accepted for referenceable PEM fields only', () => {
+  const row = certificates.validate({ cert: '{vault://env/cert}', key: '{vault://env/key}' }, 'insert');
+  assert.equal(row.cert, '{vault://env/cert}');
+  assert.match(errorBody(caCertificates, { cert: '{vault://env/ca}' }).fields.cert as string, /^invalid certificate: /);
+});

@@ -8,7 +8,7 @@ export type {
 } from './types.ts';
 export { defineSchema, withAttributes } from './define.ts';
 export { validateEntity, expandShorthands } from './validate.ts';
-export { validateField, isPlainObject } from './validate-field.ts';
+export { validateField, isPlainObject, isVaultReference } from './validate-field.ts';
 export type { FieldError } from './validate-field.ts';
 export { validateFields } from './validate-fields.ts';
 export { processFields, mergeValues, randomString } from './process.ts';

@@ -134,8 +134,8 @@ export const typedefs = {
   nonzero_timeout: { type: 'integer', between: [1, MAX_TIMEOUT] },
   utf8_name: { type: 'string', unique: true, custom_validator: validateUtf8Name },
   tags: { type: 'set', elements: { type: 'string', required: true, custom_validator: validateTag } },
-  certificate: { type: 'string', referenceable: true, custom_validator: validateCertificate },
-  key: { type: 'string', referenceable: true, encrypted: true, custom_validator: validateKey },
+  certificate: { type: 'string', custom_validator: validateCertificate },
+  key: { type: 'string', custom_validator: validateKey },
   protocols: {
     type: 'set', required: true, default: ['http', 'https'], elements: { type: 'string', one_of: PROTOCOLS },
   },

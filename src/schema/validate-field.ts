@@ -15,6 +15,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `{vault://<prefix-or-name>/<secret>[/<key>]}` (kong/pdk/vault.lua is_reference). */
+export function isVaultReference(value: string): boolean {
+  return /^\{vault:\/\/[^{}]+\}$/.test(value);
+}
+
 function display(value: unknown): string {
   return typeof value === 'string' ? value : String(value);
 }
@@ -123,6 +128,8 @@ export function validateField(field: FieldDef, value: unknown, options: Validate
   if (field.eq === null) return field.err ?? messages.EQ('null');
   const typeError = checkType(field, value);
   if (typeError) return typeError;
+  // A vault reference stands in for a secret; it is resolved later, so validators do not apply.
+  if (field.referenceable && typeof value === 'string' && isVaultReference(value)) return undefined;
   if (field.type === 'array' || field.type === 'set') {
     const err = validateElements(field, value as unknown[], options);
     if (err !== undefined) return err;
