@@ -68,5 +68,5 @@ export function exportDeclarative(entities: EntitySet): string {
       .sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0))
       .map((row) => exportRow(Object.fromEntries(Object.entries(row).filter(([k]) => !transient.has(k))), foreignFields));
   }
-  return stringify(document, { lineWidth: 0 });
+  return stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
 }
