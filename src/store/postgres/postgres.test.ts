@@ -4,14 +4,14 @@ import { createPostgresStore } from './index.ts';
 import { createTestSchema } from './test-database.ts';
 import type { TestSchema } from './test-database.ts';
 
-const schemas: TestSchema[] = [];
+let shared: TestSchema | null = null;
 after(async () => {
-  for (const schema of schemas) await schema.drop();
+  await shared?.drop();
 });
 
-// Each case gets its own schema: the conformance cases assume an empty store.
+// One schema for the file, emptied before each case: the conformance cases assume an empty store.
 runStoreConformance('postgres', async () => {
-  const schema = await createTestSchema('portico_conf');
-  schemas.push(schema);
-  return createPostgresStore(schema.options);
+  if (shared) await shared.truncate();
+  else shared = await createTestSchema('portico_conf');
+  return createPostgresStore(shared.options);
 });

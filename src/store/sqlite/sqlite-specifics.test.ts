@@ -1,0 +1,182 @@
+// SQLite-only behaviour: several store instances (workers, processes) on one file, the busy
+// path, database-level failures, the embedded self-bootstrap and the migrations commands.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { DatabaseSync } from 'node:sqlite';
+import { ErrorCode } from '../../core/errors.ts';
+import { newUuid } from '../../core/ids.ts';
+import { consumerRow, rejectsWith, routeRow, serviceRow } from '../conformance-fixtures.ts';
+import { DatabaseUnavailableError } from '../errors.ts';
+import { bootstrap, finish, migrationsStatus, reset, up } from '../migrations/index.ts';
+import type { MigrationStep } from '../migrations/index.ts';
+import { createSqliteStore, openSqliteMigrations } from './index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'portico-sqlite-specifics-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let counter = 0;
+const freshPath = (): string => join(dir, `db-${++counter}.db`);
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
+describe('sqlite store: several instances on one file', () => {
+  it('lets exactly one of two instances insert the same unique name', async () => {
+    const path = freshPath();
+    const [a, b] = [await createSqliteStore({ path }), await createSqliteStore({ path })];
+    const results = await Promise.allSettled([a.insert('services', serviceRow('race')), b.insert('services', serviceRow('race'))]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.equal(rejected.reason.code, ErrorCode.UNIQUE_VIOLATION);
+    assert.equal((await b.all('services')).length, 1);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('makes a writer wait for another instance\'s open transaction, then applies constraints', async () => {
+    const path = freshPath();
+    const [a, b] = [await createSqliteStore({ path }), await createSqliteStore({ path })];
+    const release = deferred();
+    const entered = deferred();
+    const holding = a.transaction(async (tx) => {
+      await tx.insert('consumers', consumerRow('alice'));
+      entered.resolve();
+      await release.promise;
+    });
+    await entered.promise;
+    const waiting = b.insert('consumers', consumerRow('alice'));
+    setTimeout(release.resolve, 50);
+    await holding;
+    await rejectsWith(waiting, ErrorCode.UNIQUE_VIOLATION, `UNIQUE violation detected on '{username="alice"}'`);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('gives up with DatabaseUnavailableError once the busy timeout is spent', async () => {
+    const path = freshPath();
+    const holder = await createSqliteStore({ path });
+    const impatient = await createSqliteStore({ path, busyTimeoutMs: 100 });
+    const release = deferred();
+    const entered = deferred();
+    const holding = holder.transaction(async (tx) => {
+      await tx.insert('consumers', consumerRow('holder'));
+      entered.resolve();
+      await release.promise;
+    });
+    await entered.promise;
+    const started = Date.now();
+    await assert.rejects(impatient.insert('consumers', consumerRow('late')), DatabaseUnavailableError);
+    assert.ok(Date.now() - started < 1000, 'fails within a bounded time');
+    release.resolve();
+    await holding;
+    // and recovers by itself once the lock is free
+    await impatient.insert('consumers', consumerRow('late'));
+    assert.equal((await holder.all('consumers')).length, 2);
+    await Promise.all([holder.close(), impatient.close()]);
+  });
+
+  it('tells another instance about a change within a second, and keeps the version on reopen', async () => {
+    const path = freshPath();
+    const [writer, watcher] = [await createSqliteStore({ path }), await createSqliteStore({ path })];
+    const heard = new Promise<number>((resolve) => watcher.onChange!(resolve));
+    const started = Date.now();
+    await writer.insert('services', serviceRow('live'));
+    const version = await heard;
+    assert.ok(Date.now() - started < 1000);
+    assert.equal(version, writer.version());
+    assert.equal(watcher.version(), version);
+    await Promise.all([writer.close(), watcher.close()]);
+    const reopened = await createSqliteStore({ path });
+    assert.equal(reopened.version(), version);
+    await reopened.close();
+  });
+});
+
+describe('sqlite store: failures change nothing', () => {
+  it('rolls back every write when the database itself fails in the middle', async () => {
+    const path = freshPath();
+    const store = await createSqliteStore({ path });
+    await store.insert('consumers', consumerRow('seed'));
+    // A database-level failure that is not a constraint: a trigger aborting the statement.
+    const raw = new DatabaseSync(path);
+    raw.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON consumers WHEN NEW.u_username = '"boom"' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    raw.close();
+    const before = store.version();
+    const service = serviceRow('first');
+    await rejectsWith(store.transaction(async (tx) => {
+      await tx.insert('services', service);
+      await tx.insert('routes', routeRow(service.id));
+      await tx.insert('consumers', consumerRow('boom'));
+    }), ErrorCode.DATABASE_ERROR, 'disk on fire');
+    assert.deepEqual(await store.all('services'), []);
+    assert.deepEqual(await store.all('routes'), []);
+    assert.equal(store.version(), before);
+    await store.close();
+  });
+
+  it('stores SQL-looking and unicode values verbatim', async () => {
+    const store = await createSqliteStore({ path: freshPath() });
+    const name = `x'); DROP TABLE services; --`;
+    const row = serviceRow(name, { tags: ['ü-tag', "o'neil"] });
+    await store.insert('services', row);
+    assert.deepEqual(await store.selectByUnique('services', 'name', name), row);
+    assert.equal((await store.page('services', { tags: { mode: 'and', values: ["o'neil", 'ü-tag'] } })).data.length, 1);
+    await store.close();
+  });
+
+  it('sets a foreign key to null on delete when the relation says so (plugin-defined tables)', async () => {
+    const relations = {
+      teams: { uniqueFields: ['name'], foreignKeys: [], cacheKey: null },
+      members: { uniqueFields: [], foreignKeys: [{ field: 'team', reference: 'teams', onDelete: 'null' as const }], cacheKey: null },
+    };
+    const store = await createSqliteStore({ path: freshPath(), relations });
+    const team = { id: newUuid(), name: 'core' };
+    const member = { id: newUuid(), team: { id: team.id } };
+    await store.insert('teams', team);
+    await store.insert('members', member);
+    await store.delete('teams', team.id);
+    assert.deepEqual(await store.select('members', member.id), { id: member.id, team: null });
+    await store.close();
+  });
+});
+
+describe('sqlite migrations', () => {
+  it('bootstraps a fresh file on open, and reset starts over', async () => {
+    const path = freshPath();
+    const store = await createSqliteStore({ path });
+    await store.insert('services', serviceRow('kept'));
+    await store.close();
+    const migrations = await openSqliteMigrations({ path });
+    const status = await migrationsStatus(migrations);
+    assert.deepEqual(status, { bootstrapped: true, executed: ['000_base', '001_entities'], pending: [], newMigrations: [] });
+    assert.equal(await bootstrap(migrations), false, 'already bootstrapped');
+    await reset(migrations);
+    assert.equal((await migrationsStatus(migrations)).bootstrapped, false);
+    migrations.close();
+    const again = await createSqliteStore({ path });
+    assert.deepEqual(await again.all('services'), []);
+    await again.close();
+  });
+
+  it('runs new steps with up and their teardown with finish', async () => {
+    const migrations = await openSqliteMigrations({ path: freshPath() });
+    const log: string[] = [];
+    const step = (name: string, withTeardown: boolean): MigrationStep => ({
+      name,
+      async up() { log.push(`${name}:up`); },
+      ...(withTeardown ? { async teardown() { log.push(`${name}:teardown`); } } : {}),
+    });
+    await assert.rejects(up(migrations, [step('000_a', false)]), /Database needs bootstrapping or is older than Kong 1\.0\.[\s\S]*portico migrations bootstrap/);
+    await bootstrap(migrations, [step('000_a', true)]);
+    const steps = [step('000_a', true), step('001_b', true), step('002_c', false)];
+    assert.deepEqual(await up(migrations, steps), ['001_b', '002_c']);
+    assert.deepEqual(await migrationsStatus(migrations, steps), { bootstrapped: true, executed: ['000_a', '002_c'], pending: ['001_b'], newMigrations: [] });
+    assert.deepEqual(await finish(migrations, steps), ['001_b']);
+    assert.deepEqual(await up(migrations, steps), []);
+    assert.deepEqual(log, ['000_a:up', '000_a:teardown', '001_b:up', '002_c:up', '001_b:teardown']);
+    migrations.close();
+  });
+});
