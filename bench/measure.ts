@@ -2,7 +2,7 @@
 // measured runs (A B C, A B C, …) so slow drift of the machine spreads evenly over the systems.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startUsageSampler } from './processes.ts';
+import { startUsageSampler, waitForQuietCpu } from './usage.ts';
 import { answersCorrectly } from './portico.ts';
 import { summarizeRuns } from './stats.ts';
 import { runWrk } from './wrk.ts';
@@ -28,6 +28,10 @@ export interface MeasureSettings {
   loadCpus: string | null;
   /** Where the scenario's Lua script is written. */
   dir: string;
+  /** Before each measured run wait (up to quietWaitMs) for this CPU to be nearly idle; null = don't. */
+  quietCpu: number | null;
+  quietMaxShare: number;
+  quietWaitMs: number;
   log: (line: string) => void;
 }
 
@@ -79,6 +83,13 @@ export async function measureScenario(
   for (let run = 1; run <= settings.runs; run++) {
     for (const entry of progress) {
       if (entry.error !== null) continue;
+      if (settings.quietCpu !== null && settings.quietWaitMs > 0) {
+        const wait = await waitForQuietCpu(settings.quietCpu, settings.quietMaxShare, settings.quietWaitMs);
+        if (!wait.quiet || wait.waitedMs > 1000) {
+          const busy = wait.lastShare === null ? '?' : `${Math.round(wait.lastShare * 100)} %`;
+          settings.log(`  waited ${(wait.waitedMs / 1000).toFixed(1)} s for CPU ${settings.quietCpu} to go quiet (${wait.quiet ? 'now' : 'still'} ${busy} busy)`);
+        }
+      }
       const sampler = startUsageSampler(entry.system.rootPid, entry.system.cpu);
       const result = await wrkFor(entry.system, settings.durationSeconds).catch((error: unknown) => {
         entry.error = `run ${run} failed: ${message(error)}`;

@@ -18,6 +18,10 @@ export interface BenchOptions {
   /** Where the Markdown goes; null = stdout only. */
   docsPath: string | null;
   startTimeoutMs: number;
+  /** Longest wait before a measured run for the proxy CPU to be quiet; 0 = never wait. */
+  quietWaitMs: number;
+  /** Busy share of the proxy CPU (0–1) below which it counts as quiet. */
+  quietMaxShare: number;
   keepTemp: boolean;
   quick: boolean;
 }
@@ -36,6 +40,9 @@ export const USAGE = `Usage: node bench/run.ts [options]
   --docs <path>        Markdown output (default docs/benchmarks.md; --no-docs for stdout only)
   --no-docs            do not write the Markdown file
   --start-timeout <s>  how long the system under test may take to serve (default 60)
+  --quiet-wait <s>     before each measured run, wait up to this long for the proxy CPU to be
+                       idle (other people's work on a shared machine); 0 = never (default 30)
+  --quiet-busy <pct>   the busy percentage below which the proxy CPU counts as idle (default 10)
   --keep-temp          keep the temporary directory (configs, logs) for inspection`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
@@ -68,6 +75,8 @@ export function parseBenchOptions(argv: readonly string[], defaultDocsPath: stri
       docs: { type: 'string' },
       'no-docs': { type: 'boolean', default: false },
       'start-timeout': { type: 'string' },
+      'quiet-wait': { type: 'string' },
+      'quiet-busy': { type: 'string' },
       'keep-temp': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -95,6 +104,8 @@ export function parseBenchOptions(argv: readonly string[], defaultDocsPath: stri
     includeSubject: !values['baselines-only'],
     docsPath: values['no-docs'] || (quick && values.docs === undefined) ? null : (values.docs ?? defaultDocsPath),
     startTimeoutMs: positiveNumber('start-timeout', values['start-timeout'], 60) * 1000,
+    quietWaitMs: values['quiet-wait'] === '0' ? 0 : positiveNumber('quiet-wait', values['quiet-wait'], quick ? 5 : 30) * 1000,
+    quietMaxShare: positiveNumber('quiet-busy', values['quiet-busy'], 10) / 100,
     keepTemp: values['keep-temp'],
     quick,
   };

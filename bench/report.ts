@@ -41,6 +41,9 @@ export interface MethodFacts {
   threads: number;
   proxyCpus: string | null;
   loadCpus: string | null;
+  /** Longest wait for an idle proxy CPU before each measured run (0 = no waiting). */
+  quietWaitSeconds: number;
+  quietMaxShare: number;
 }
 
 export interface BenchReport {
@@ -202,6 +205,9 @@ export function renderMarkdown(report: BenchReport): string {
     '  when other work shares the machine, so "nginx CPU/req ÷ CPU/req" is the steadier efficiency ratio.',
     '  "Others on its CPU" is the share of the proxy CPU that processes outside the measured tree used during',
     '  the runs (from /proc/stat); it should be near 0 %.',
+    method.quietWaitSeconds > 0 && method.proxyCpus !== null
+      ? `- Before each measured run the harness waits up to ${method.quietWaitSeconds} s for CPU ${method.proxyCpus} to be under ${Math.round(method.quietMaxShare * 100)} % busy (other work on a shared machine).`
+      : '- No waiting for an idle proxy CPU before the runs (--quiet-wait 0 or no pinning).',
     '- Ratios are req/s ratios (large-body: MB/s of response body). "÷ nginx proxy" is the practical target.',
     '',
     '## Results',

@@ -22,7 +22,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** Upper bound of the whole run; past it the watchdog kills everything and exits non-zero. */
 function expectedSeconds(options: BenchOptions): number {
-  const perSystem = options.warmupSeconds + options.runs * options.durationSeconds;
+  const perSystem = options.warmupSeconds + options.runs * (options.durationSeconds + options.quietWaitMs / 1000);
   return options.scenarios.length * (3 * perSystem + options.startTimeoutMs / 1000);
 }
 
@@ -74,7 +74,7 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
       }
     }
     try {
-      const outcomes = await measureScenario(scenario, systems, { ...options, loadCpus, dir: scenarioDir, log });
+      const outcomes = await measureScenario(scenario, systems, { ...options, loadCpus, dir: scenarioDir, log, quietCpu: proxyCpu });
       if (subjectError !== null) outcomes.push({ target: options.targetName, summary: null, error: subjectError });
       scenarios.push({ scenario: name, description: scenario.description, bodyBytes: scenario.bodyBytes, outcomes });
     } finally {
@@ -105,6 +105,8 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
       threads: options.threads,
       proxyCpus,
       loadCpus,
+      quietWaitSeconds: options.quietWaitMs / 1000,
+      quietMaxShare: options.quietMaxShare,
     },
     scenarios,
     notes,

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LARGE_BODY_BYTES, LARGE_BODY_PATH, startBaselines, startNginx } from '../bench/nginx.ts';
 import { answersCorrectly, probe } from '../bench/portico.ts';
-import { cpuJiffies, freePort, isAlive, killAllTracked, killTree, processTree, spawnTracked, startUsageSampler } from '../bench/processes.ts';
+import { freePort, isAlive, killAllTracked, killTree, processTree, spawnTracked } from '../bench/processes.ts';
+import { cpuJiffies, startUsageSampler, waitForQuietCpu } from '../bench/usage.ts';
 import { SCENARIOS } from '../bench/scenarios.ts';
 import { runWrk } from '../bench/wrk.ts';
 
@@ -77,4 +78,14 @@ test('cpuJiffies reads one CPU from /proc/stat and is null for a CPU that does n
   const first = cpuJiffies(0);
   assert.ok(first !== null && first.busy > 0 && first.busy <= first.total);
   assert.equal(cpuJiffies(100_000), null);
+});
+
+test('waitForQuietCpu returns at once when any load is acceptable and gives up at its cap otherwise', async () => {
+  const relaxed = await waitForQuietCpu(0, 1, 5000, 50);
+  assert.equal(relaxed.quiet, true);
+  assert.ok(relaxed.waitedMs < 1000);
+  // No CPU is ever less than 0 % busy, so a negative limit can only end at the cap.
+  const strict = await waitForQuietCpu(0, -1, 200, 50);
+  assert.equal(strict.quiet, false);
+  assert.ok(strict.waitedMs >= 200 && strict.waitedMs < 2000);
 });

@@ -15,6 +15,15 @@ test('defaults follow the method: 5 s warm-up, 3 runs of 10 s, 50 connections, a
   assert.equal(options.docsPath, '/repo/docs/benchmarks.md');
   assert.equal(options.targetName, 'portico');
   assert.equal(options.includeSubject, true);
+  assert.equal(options.quietWaitMs, 30_000);
+  assert.equal(options.quietMaxShare, 0.1);
+});
+
+test('--quiet-wait 0 turns the idle-CPU gate off; --quiet-busy is a percentage', () => {
+  const options = parseBenchOptions(['--quiet-wait', '0', '--quiet-busy', '25'], '/d.md');
+  assert.equal(options.quietWaitMs, 0);
+  assert.equal(options.quietMaxShare, 0.25);
+  assert.throws(() => parseBenchOptions(['--quiet-wait=-1'], '/d.md'), /--quiet-wait must be a positive number/);
 });
 
 test('--quick shortens everything and does not overwrite the docs unless asked', () => {

@@ -56,7 +56,7 @@ function report(scenarios: ScenarioResult[], subjectCommand: string | null = 'ta
       nginxVersion: 'nginx/1.22.1',
       wrkVersion: 'wrk 4.1.0',
     },
-    method: { warmupSeconds: 5, durationSeconds: 10, runs: 3, connections: 50, threads: 1, proxyCpus: '0', loadCpus: '1' },
+    method: { warmupSeconds: 5, durationSeconds: 10, runs: 3, connections: 50, threads: 1, proxyCpus: '0', loadCpus: '1', quietWaitSeconds: 30, quietMaxShare: 0.1 },
     scenarios,
     notes: ['a note'],
   };
@@ -114,6 +114,7 @@ test('markdown records machine facts, method and notes', () => {
   assert.match(markdown, /Test CPU, 2 logical CPUs/);
   assert.match(markdown, /load average: 0\.50 before, 1\.25 after/);
   assert.match(markdown, /`wrk -t1 -c50 -d10s --latency`/);
+  assert.match(markdown, /waits up to 30 s for CPU 0 to be under 10 % busy/);
   assert.match(markdown, /### passthrough\n\npassthrough description/);
   assert.match(markdown, /## Ratios/);
   assert.match(markdown, /- a note\n$/);
