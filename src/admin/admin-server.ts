@@ -22,10 +22,10 @@ import { registerTagRoutes } from './endpoints/tags.ts';
 import { registerConfigRoutes } from './endpoints/config.ts';
 import { registerDebugRoutes } from './endpoints/debug.ts';
 import { registerClusteringRoutes } from './endpoints/clustering.ts';
-import { coreEntities, pluginSchemaJson } from './entities.ts';
+import { pluginSchemaJson, registeredEntities } from './entities.ts';
 
 export interface AdminServerOptions {
-  /** Entity definitions to serve (defaults to Kong's core entities). */
+  /** Entity definitions to serve (defaults to every registered definition: core + plugin DAOs). */
   entities?: CrudEntities;
 }
 
@@ -61,7 +61,7 @@ async function entityInput(def: CrudEntity, ctx: AdminContext, store: Store): Pr
 }
 
 export function createAdminServer(deps: AdminDeps, options: AdminServerOptions = {}): http.Server {
-  const entities = options.entities ?? coreEntities();
+  const entities = options.entities ?? registeredEntities();
   const dbless = deps.settings.database === 'off';
   const router = new AdminRouter<RouteHandler>();
   const api = createApiServer(router, {
