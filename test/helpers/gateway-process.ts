@@ -92,7 +92,8 @@ async function waitUntilReady(gateway: GatewayProcess): Promise<void> {
     try {
       const response = await fetch(`${gateway.adminUrl}/`);
       await response.arrayBuffer();
-      if (response.status === 200) return;
+      // Every worker listens once the primary says so; one worker's admin answering is not enough.
+      if (response.status === 200 && gateway.stderr().includes('Portico started')) return;
     } catch {
       // not listening yet
     }

@@ -37,6 +37,15 @@ function kongYml(paths: string[]): string {
   ].join('\n');
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function get(gateway: GatewayProcess, path: string, dispatcher?: Agent): Promise<number> {
   const response = await request(`${gateway.proxyUrl}${path}`, { dispatcher });
   await response.body.arrayBuffer();
@@ -122,6 +131,9 @@ test('a killed worker is replaced and the other keeps serving', async () => {
     const before = await workerPids(gateway.child.pid!);
     assert.equal(before.length, 2);
     process.kill(before[0]!, 'SIGKILL');
+    // Connections the kernel had already queued on the dying worker's socket are reset (as with
+    // nginx); once it is gone, every new connection must land on a live worker.
+    while (isAlive(before[0]!)) await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < 10; i++) {
       const agent = new Agent();
       assert.equal(await get(gateway, '/a', agent), 200);
