@@ -225,5 +225,18 @@ export function renderMarkdown(report: BenchReport): string {
   }
   if (report.subjectCommand !== null) sections.push('', '## Ratios', '', renderRatioTable(report));
   if (report.notes.length > 0) sections.push('', '## Notes', '', ...report.notes.map((note) => `- ${note}`));
+  sections.push(
+    '',
+    '## Reproduce',
+    '',
+    'Needs Linux, 2+ CPUs, `wrk` and `nginx` (Debian packages) and Node 24 (`./node_modules/.bin/node`).',
+    '',
+    '```sh',
+    'npm run bench                                   # all scenarios, rewrites this page; JSON in bench/results/',
+    'npm run bench -- --quick                        # smoke run, prints the tables only',
+    'npm run bench -- --scenario routes-10k --runs 5',
+    "npm run bench -- --target-cmd 'node my-proxy.js {port} {upstream_port}' --target-name my-proxy",
+    '```',
+  );
   return `${sections.join('\n')}\n`;
 }

@@ -117,7 +117,8 @@ test('markdown records machine facts, method and notes', () => {
   assert.match(markdown, /waits up to 30 s for CPU 0 to be under 10 % busy/);
   assert.match(markdown, /### passthrough\n\npassthrough description/);
   assert.match(markdown, /## Ratios/);
-  assert.match(markdown, /- a note\n$/);
+  assert.match(markdown, /## Notes\n\n- a note\n/);
+  assert.match(markdown, /## Reproduce[^]*npm run bench/);
 });
 
 test('a run where other processes took the proxy CPU carries a warning', () => {
