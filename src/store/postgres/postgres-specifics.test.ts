@@ -1,13 +1,12 @@
 // Postgres-only behaviour: refusing an unbootstrapped schema, a database that is down or hangs,
-// two store instances (cluster nodes) on one schema, LISTEN/NOTIFY propagation, database-level
-// failures and the migrations commands.
+// savepoints inside transactions and the migrations commands (several instances on one schema:
+// test/integration/store-instances.test.ts).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { ErrorCode } from '../../core/errors.ts';
-import { consumerRow, rejectsWith, routeRow, serviceRow } from '../conformance-fixtures.ts';
+import { consumerRow, rejectsWith } from '../conformance-fixtures.ts';
 import { DatabaseUnavailableError } from '../errors.ts';
 import { DatabaseNotReadyError, finish, migrationsStatus, reset, up } from '../migrations/index.ts';
 import { createPostgresStore, openPostgresMigrations } from './index.ts';
@@ -59,57 +58,7 @@ describe('postgres store: availability', () => {
   });
 });
 
-describe('postgres store: two nodes on one schema', () => {
-  it('lets exactly one of two nodes insert the same unique name', async () => {
-    const [a, b] = [await createPostgresStore(shared.options), await createPostgresStore(shared.options)];
-    const results = await Promise.allSettled([a.insert('services', serviceRow('race')), b.insert('services', serviceRow('race'))]);
-    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    assert.equal(rejected.reason.code, ErrorCode.UNIQUE_VIOLATION);
-    assert.equal(rejected.reason.message, `UNIQUE violation detected on '{name="race"}'`);
-    assert.equal((await a.all('services')).filter((s) => s.name === 'race').length, 1);
-    await Promise.all([a.close(), b.close()]);
-  });
-
-  it('tells the other node about a change within a second (LISTEN/NOTIFY)', async () => {
-    // A long poll interval: only the notification can be this fast.
-    const options = { ...shared.options, pollIntervalMs: 60_000 };
-    const [writer, watcher] = [await createPostgresStore(options), await createPostgresStore(options)];
-    const heard = new Promise<number>((resolve) => watcher.onChange!(resolve));
-    const started = Date.now();
-    await writer.insert('consumers', consumerRow('notify-me'));
-    const version = await heard;
-    assert.ok(Date.now() - started < 1000);
-    assert.equal(version, writer.version());
-    assert.equal(watcher.version(), version);
-    await Promise.all([writer.close(), watcher.close()]);
-  });
-});
-
-describe('postgres store: failures change nothing', () => {
-  it('rolls back every write when the database itself fails in the middle', async () => {
-    const schema = await createTestSchema('portico_pgfail');
-    const client = new pg.Client({ ...TEST_SERVER, options: `-c search_path=${schema.options.schema}` });
-    await client.connect();
-    await client.query(`CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.u_username = '"boom"' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$`);
-    await client.query('CREATE TRIGGER refuse_boom BEFORE INSERT ON consumers FOR EACH ROW EXECUTE FUNCTION refuse_boom()');
-    await client.end();
-    const store = await createPostgresStore(schema.options);
-    const before = store.version();
-    const service = serviceRow('first');
-    await rejectsWith(store.transaction(async (tx) => {
-      await tx.insert('services', service);
-      await tx.insert('routes', routeRow(service.id));
-      await tx.insert('consumers', consumerRow('boom'));
-    }), ErrorCode.DATABASE_ERROR, 'disk on fire');
-    assert.deepEqual(await store.all('services'), []);
-    assert.deepEqual(await store.all('routes'), []);
-    assert.equal(store.version(), before);
-    await store.close();
-    await schema.drop();
-  });
-
+describe('postgres store: failures', () => {
   it('lets a transaction catch a failed write and commit the rest', async () => {
     const store = await createPostgresStore(shared.options);
     await store.insert('consumers', consumerRow('taken'));

@@ -5,10 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DatabaseSync } from 'node:sqlite';
 import { ErrorCode } from '../../core/errors.ts';
 import { newUuid } from '../../core/ids.ts';
-import { consumerRow, rejectsWith, routeRow, serviceRow } from '../conformance-fixtures.ts';
+import { consumerRow, rejectsWith, serviceRow } from '../conformance-fixtures.ts';
 import { DatabaseUnavailableError } from '../errors.ts';
 import { bootstrap, finish, migrationsStatus, reset, up } from '../migrations/index.ts';
 import type { MigrationStep } from '../migrations/index.ts';
@@ -26,17 +25,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 describe('sqlite store: several instances on one file', () => {
-  it('lets exactly one of two instances insert the same unique name', async () => {
-    const path = freshPath();
-    const [a, b] = [await createSqliteStore({ path }), await createSqliteStore({ path })];
-    const results = await Promise.allSettled([a.insert('services', serviceRow('race')), b.insert('services', serviceRow('race'))]);
-    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    assert.equal(rejected.reason.code, ErrorCode.UNIQUE_VIOLATION);
-    assert.equal((await b.all('services')).length, 1);
-    await Promise.all([a.close(), b.close()]);
-  });
-
   it('makes a writer wait for another instance\'s open transaction, then applies constraints', async () => {
     const path = freshPath();
     const [a, b] = [await createSqliteStore({ path }), await createSqliteStore({ path })];
@@ -78,17 +66,14 @@ describe('sqlite store: several instances on one file', () => {
     await Promise.all([holder.close(), impatient.close()]);
   });
 
-  it('tells another instance about a change within a second, and keeps the version on reopen', async () => {
+  it('keeps the version across a reopen', async () => {
     const path = freshPath();
-    const [writer, watcher] = [await createSqliteStore({ path }), await createSqliteStore({ path })];
-    const heard = new Promise<number>((resolve) => watcher.onChange!(resolve));
-    const started = Date.now();
-    await writer.insert('services', serviceRow('live'));
-    const version = await heard;
-    assert.ok(Date.now() - started < 1000);
-    assert.equal(version, writer.version());
-    assert.equal(watcher.version(), version);
-    await Promise.all([writer.close(), watcher.close()]);
+    const writer = await createSqliteStore({ path });
+    await writer.insert('services', serviceRow('one'));
+    await writer.insert('services', serviceRow('two'));
+    const version = writer.version();
+    assert.ok(version >= 2);
+    await writer.close();
     const reopened = await createSqliteStore({ path });
     assert.equal(reopened.version(), version);
     await reopened.close();
@@ -96,27 +81,6 @@ describe('sqlite store: several instances on one file', () => {
 });
 
 describe('sqlite store: failures change nothing', () => {
-  it('rolls back every write when the database itself fails in the middle', async () => {
-    const path = freshPath();
-    const store = await createSqliteStore({ path });
-    await store.insert('consumers', consumerRow('seed'));
-    // A database-level failure that is not a constraint: a trigger aborting the statement.
-    const raw = new DatabaseSync(path);
-    raw.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON consumers WHEN NEW.u_username = '"boom"' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
-    raw.close();
-    const before = store.version();
-    const service = serviceRow('first');
-    await rejectsWith(store.transaction(async (tx) => {
-      await tx.insert('services', service);
-      await tx.insert('routes', routeRow(service.id));
-      await tx.insert('consumers', consumerRow('boom'));
-    }), ErrorCode.DATABASE_ERROR, 'disk on fire');
-    assert.deepEqual(await store.all('services'), []);
-    assert.deepEqual(await store.all('routes'), []);
-    assert.equal(store.version(), before);
-    await store.close();
-  });
-
   it('stores SQL-looking and unicode values verbatim', async () => {
     const store = await createSqliteStore({ path: freshPath() });
     const name = `x'); DROP TABLE services; --`;
