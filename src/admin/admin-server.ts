@@ -15,6 +15,7 @@ import { createWriter } from './crud/writer.ts';
 import { registerSpecialRoutes } from './crud/special-routes.ts';
 import { certificateWriteHook, presentRow } from './crud/certificate-snis.ts';
 import { registerTargetRoutes } from './crud/targets.ts';
+import { registerUpstreamHealthRoutes } from './crud/upstream-health.ts';
 import { registerInfoRoutes } from './endpoints/info.ts';
 import { statusHandler } from './endpoints/status.ts';
 import { registerSchemaRoutes } from './endpoints/schemas.ts';
@@ -87,7 +88,10 @@ export function createAdminServer(deps: AdminDeps, options: AdminServerOptions =
   router.add('GET', '/status', { handle: statusHandler(deps, () => api.connections.snapshot()) });
   registerEntityRoutes(router, entities, routeOptions);
   registerSpecialRoutes(router, entities, routeOptions);
-  if (entities.targets && entities.upstreams) registerTargetRoutes(router, entities, routeOptions);
+  if (entities.targets && entities.upstreams) {
+    registerTargetRoutes(router, entities, routeOptions);
+    if (deps.upstreamHealth) registerUpstreamHealthRoutes(router, entities, engine, deps, deps.upstreamHealth);
+  }
   registerSchemaRoutes(router, { entities: () => entities, pluginSchemaJson, input });
   registerTagRoutes(router, deps.store, () => entities);
   registerConfigRoutes(router, deps, entities);

@@ -3,4 +3,4 @@
 export { createAdminServer } from './admin-server.ts';
 export type { AdminServerOptions } from './admin-server.ts';
 export { createStatusServer } from './status-server.ts';
-export type { AdminDeps, StatusDeps, ServerCounters, AvailablePlugin } from './types.ts';
+export type { AdminDeps, StatusDeps, ServerCounters, AvailablePlugin, TargetHealthSource, UpstreamBalancerStatus } from './types.ts';

@@ -40,6 +40,30 @@ export interface StatusDeps {
   onDraining?: () => void;
 }
 
+/** What the balancer of one upstream reports (the proxy's BalancerStatus, structurally). */
+export interface UpstreamBalancerStatus {
+  healthy: boolean;
+  weight: { total: number; unavailable: number; available: number };
+  hosts: Array<{
+    targetId: string;
+    host: string;
+    port: number;
+    /** `A`, `AAAA`, `SRV`, or the DNS error. */
+    dns: string;
+    nodeWeight: number;
+    weight: { total: number; unavailable: number; available: number };
+    addresses: Array<{ ip: string; port: number; weight: number; healthy: boolean }>;
+  }>;
+}
+
+/** Node-local balancer health, for /upstreams/{u}/health and the target health overrides. */
+export interface TargetHealthSource {
+  /** Null when the upstream has no balancer on this node yet. */
+  status(upstreamId: string): UpstreamBalancerStatus | null;
+  /** Marks a target (or one of its addresses, `ip:port`) healthy/unhealthy on every worker. */
+  setHealth(upstreamId: string, targetId: string, address: string | null, healthy: boolean): Promise<void>;
+}
+
 export interface AdminDeps extends StatusDeps {
   /** Swaps the configuration on every worker; resolves once done (DB-less POST /config). */
   applyConfig: (result: { entities: EntitySet; hash: string }) => Promise<void>;
@@ -47,6 +71,8 @@ export interface AdminDeps extends StatusDeps {
   availablePlugins?: () => Record<string, AvailablePlugin>;
   /** Worker process ids for `GET /` (`pids.workers`); defaults to this process. */
   workerPids?: () => number[];
+  /** Balancer health; without it the health endpoints are not offered. */
+  upstreamHealth?: TargetHealthSource;
 }
 
 /** One request as an Admin API handler sees it. */

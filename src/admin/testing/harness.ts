@@ -10,7 +10,7 @@ import { createMemoryStore } from '../../store/memory/index.ts';
 import type { Store } from '../../store/types.ts';
 import { createAdminServer } from '../admin-server.ts';
 import { createStatusServer } from '../status-server.ts';
-import type { AdminDeps, AvailablePlugin } from '../types.ts';
+import type { AdminDeps, AvailablePlugin, TargetHealthSource } from '../types.ts';
 
 export interface HarnessOptions {
   /** `off` (DB-less, the default) or a database kind so writes go through. */
@@ -22,6 +22,7 @@ export interface HarnessOptions {
   hash?: string | null;
   availablePlugins?: Record<string, AvailablePlugin>;
   status?: boolean;
+  upstreamHealth?: TargetHealthSource;
   /** Runs before the store swap of applyConfig (delay it, or throw to make the load fail). */
   beforeApply?: () => Promise<void>;
 }
@@ -63,6 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     nodeId: '7f6c4c8e-2a41-4b8e-9d5b-3a3f4c2d1e0f',
     logger: createLogger('crit'),
     ...(options.availablePlugins ? { availablePlugins: () => options.availablePlugins! } : {}),
+    ...(options.upstreamHealth ? { upstreamHealth: options.upstreamHealth } : {}),
   };
   const server = options.status ? createStatusServer(deps) : createAdminServer(deps);
   const port = await listen(server);
