@@ -31,7 +31,8 @@ function newestFirst(rows: Row[]): Row[] {
   return sorted.filter((row) => (seen.has(row.target) ? false : (seen.add(row.target), true)));
 }
 
-async function findTarget(engine: CrudEngine, scope: ParentScope, key: string): Promise<Row> {
+/** A target of one upstream by id or `host[:port]` (default port 8000), newest row first. */
+export async function findTarget(engine: CrudEngine, scope: ParentScope, key: string): Promise<Row> {
   if (isUuid(key)) return findEntity(engine, engine.defs.targets!, key, scope);
   const wanted = withDefaultPort(key);
   const match = newestFirst(await upstreamTargets(engine.store, scope.parentId)).find((row) => row.target === wanted);

@@ -1,15 +1,14 @@
 // GET /upstreams/{u}/health[?balancer_health=1] and the node-local target health overrides
 // (kong/api/routes/upstreams.lua). The balancer lives in the proxy, which the Admin API may not
 // import, so main.ts hands its state over through AdminDeps.upstreamHealth.
-import { isUuid } from '../../core/ids.ts';
 import type { Row } from '../../store/types.ts';
 import type { AdminDeps, RouteHandler, TargetHealthSource, UpstreamBalancerStatus } from '../types.ts';
 import type { AdminRouter } from '../http/router.ts';
-import { notFound } from '../http/errors.ts';
 import type { CrudEntities } from './definition.ts';
 import { allByForeign } from './lookup.ts';
 import type { CrudEngine } from './operations.ts';
 import { findEntity } from './operations.ts';
+import { findTarget } from './targets.ts';
 
 type HostStatus = UpstreamBalancerStatus['hosts'][number];
 
@@ -44,14 +43,6 @@ async function upstreamFor(engine: CrudEngine, defs: CrudEntities, key: string):
   return findEntity(engine, defs.upstreams!, key);
 }
 
-async function targetFor(engine: CrudEngine, upstream: Row, key: string): Promise<Row> {
-  const rows = await allByForeign(engine.store, 'targets', 'upstream', upstream.id);
-  const wanted = isUuid(key) ? (row: Row) => row.id === key : (row: Row) => row.target === key || row.target === `${key}:8000`;
-  const target = rows.find(wanted);
-  if (!target) throw notFound();
-  return target;
-}
-
 export function registerUpstreamHealthRoutes(router: AdminRouter<RouteHandler>, defs: CrudEntities, engine: () => CrudEngine, deps: AdminDeps, source: TargetHealthSource): void {
   router.add('GET', '/upstreams/{upstreams}/health', {
     handle: async (ctx) => {
@@ -75,7 +66,7 @@ export function registerUpstreamHealthRoutes(router: AdminRouter<RouteHandler>, 
     handle: async (ctx) => {
       const current = engine();
       const upstream = await upstreamFor(current, defs, ctx.params.upstreams!);
-      const target = await targetFor(current, upstream, ctx.params.targets!);
+      const target = await findTarget(current, { field: 'upstream', parentId: upstream.id }, ctx.params.targets!);
       await source.setHealth(upstream.id, target.id, withAddress ? ctx.params.address! : null, healthy);
       return { status: 204 };
     },
