@@ -169,10 +169,7 @@ export class SqlStore implements Store {
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     const outer = this.tx;
     if (outer) return this.nested(outer, work);
-    return this.core.exclusive(async (tx) => {
-      const result = await work(new SqlStore(this.core, tx));
-      return result;
-    });
+    return this.core.exclusive((tx) => work(new SqlStore(this.core, tx)));
   }
 
   onChange(listener: (version: number) => void): () => void {

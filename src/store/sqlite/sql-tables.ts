@@ -16,8 +16,11 @@ export class SqlTables {
   private layouts = new Map<string, TableLayout>();
   /** Tables known to exist (committed). */
   private readonly existing = new Set<string>();
-  /** Tables created by the write transaction in progress; forgotten if it rolls back. */
-  private readonly created = new Set<string>();
+  /**
+   * Tables created by the write transaction in progress, with its session: only that session
+   * sees them until COMMIT; they are forgotten if it rolls back.
+   */
+  private readonly created = new Map<string, SqlSession>();
 
   constructor(dialect: SqlDialect, sources?: Record<string, RelationSource>) {
     this.dialect = dialect;
@@ -50,10 +53,12 @@ export class SqlTables {
   }
 
   async exists(session: SqlSession, table: string): Promise<boolean> {
-    if (this.existing.has(table) || this.created.has(table)) return true;
-    const rows = await session.all(this.dialect.listTablesSql);
-    for (const row of rows) this.existing.add(String(row.name));
-    return this.existing.has(table);
+    if (this.existing.has(table) || this.created.get(table) === session) return true;
+    const names = new Set((await session.all(this.dialect.listTablesSql)).map((row) => String(row.name)));
+    // Only committed tables are remembered: the listing may include ones a transaction of this
+    // session created and could still roll back.
+    for (const name of names) if (!this.created.has(name)) this.existing.add(name);
+    return names.has(table);
   }
 
   /** Creates `table` (and the tables it references, first) when missing. Inside a write transaction. */
@@ -65,7 +70,7 @@ export class SqlTables {
       if (!visiting.has(fk.reference)) await this.ensure(session, fk.reference, visiting);
     }
     for (const statement of createTableSql(layout, this.dialect)) await session.run(statement);
-    this.created.add(table);
+    this.created.set(table, session);
     return layout;
   }
 
@@ -78,7 +83,7 @@ export class SqlTables {
   }
 
   commitCreated(): void {
-    for (const table of this.created) this.existing.add(table);
+    for (const table of this.created.keys()) this.existing.add(table);
     this.created.clear();
   }
 

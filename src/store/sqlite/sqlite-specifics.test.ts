@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ErrorCode } from '../../core/errors.ts';
+import { registerEntityDefinition } from '../../entities/index.ts';
+import type { EntityDefinition } from '../../entities/index.ts';
 import { newUuid } from '../../core/ids.ts';
 import { consumerRow, rejectsWith, serviceRow } from '../conformance-fixtures.ts';
 import { DatabaseUnavailableError } from '../errors.ts';
@@ -103,6 +105,48 @@ describe('sqlite store: failures change nothing', () => {
     await store.insert('members', member);
     await store.delete('teams', team.id);
     assert.deepEqual(await store.select('members', member.id), { id: member.id, team: null });
+    await store.close();
+  });
+});
+
+describe('sqlite store: tables of entities registered later', () => {
+  it('creates a plugin entity table on first write and cascades consumer deletion to it', async () => {
+    const store = await createSqliteStore({ path: freshPath() });
+    // What a plugin's daos.ts registers (only the store-relevant metadata matters here).
+    registerEntityDefinition({
+      name: 'portico_test_credentials', uniqueFields: ['id', 'key'], cacheKey: ['key'],
+      foreignKeys: [{ field: 'consumer', reference: 'consumers', onDelete: 'cascade' }],
+    } as unknown as EntityDefinition);
+    const consumer = consumerRow('owner');
+    await store.insert('consumers', consumer);
+    assert.deepEqual(await store.all('portico_test_credentials'), []);
+    const credential = { id: newUuid(), key: 'secret', consumer: { id: consumer.id } };
+    await store.insert('portico_test_credentials', credential);
+    await rejectsWith(store.insert('portico_test_credentials', { ...credential, id: newUuid() }), ErrorCode.UNIQUE_VIOLATION,
+      `UNIQUE violation detected on '{key="secret"}'`);
+    await store.delete('consumers', consumer.id);
+    assert.deepEqual(await store.all('portico_test_credentials'), []);
+    await store.close();
+  });
+
+  it('forgets a table whose creating transaction rolled back, and creates it again', async () => {
+    const relations = { teams: { uniqueFields: ['name'], foreignKeys: [], cacheKey: null } };
+    const store = await createSqliteStore({ path: freshPath(), relations });
+    const entered = deferred();
+    const release = deferred();
+    const failing = store.transaction(async (tx) => {
+      await tx.insert('teams', { id: newUuid(), name: 'ghost' });
+      entered.resolve();
+      await release.promise;
+      throw new Error('changed my mind');
+    });
+    await entered.promise;
+    assert.deepEqual(await store.all('teams'), [], 'the table is not visible outside the transaction');
+    release.resolve();
+    await assert.rejects(failing, /changed my mind/);
+    const team = { id: newUuid(), name: 'real' };
+    await store.insert('teams', team);
+    assert.deepEqual(await store.all('teams'), [team]);
     await store.close();
   });
 });
