@@ -15,6 +15,8 @@ export interface CrudEntity {
   name: string;
   /** Admin API path segment (`services`, `ca_certificates`, `key-sets`); null = no endpoints. */
   adminPath: string | null;
+  /** Kong's `admin_api_nested_name` (`/consumers/{c}/key-auth`); defaults to `adminPath`. */
+  nestedAdminPath?: string | null;
   /** Field a non-UUID key in the URL is looked up by (`name`, `username`, `target`); null = ids only. */
   endpointKey: string | null;
   uniqueFields: readonly string[];

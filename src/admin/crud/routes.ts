@@ -46,7 +46,8 @@ function registerCollection(router: AdminRouter<RouteHandler>, def: CrudEntity, 
 }
 
 function registerNested(router: AdminRouter<RouteHandler>, def: CrudEntity, parent: CrudEntity, fk: CrudForeignKey, options: EntityRouteOptions): void {
-  const collection = `/${parent.adminPath!}/{${parent.name}}/${def.adminPath!}`;
+  const childPath = def.nestedAdminPath ?? def.adminPath!;
+  const collection = `/${parent.adminPath!}/{${parent.name}}/${childPath}`;
   const entity = `${collection}/{${def.name}}`;
   const scopeOf = async (ctx: AdminContext): Promise<{ engine: CrudEngine; scope: ParentScope }> => {
     const engine = options.engine();
@@ -54,7 +55,7 @@ function registerNested(router: AdminRouter<RouteHandler>, def: CrudEntity, pare
   };
   on(router, 'GET', collection, async (ctx) => {
     const { engine, scope } = await scopeOf(ctx);
-    const base = `/${parent.adminPath!}/${escapeUri(ctx.params[parent.name]!)}/${def.adminPath!}`;
+    const base = `/${parent.adminPath!}/${escapeUri(ctx.params[parent.name]!)}/${childPath}`;
     return ok(await listEntities(engine, def, ctx.query, base, scope));
   });
   on(router, 'POST', collection, async (ctx) => {
