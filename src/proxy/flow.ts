@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { newRequestId } from '../core/ids.ts';
 import { hostnameOf, normalizePath } from '../router/index.ts';
+import type { RouterRequest } from '../router/types.ts';
 import { upstreamBody } from './body-limit.ts';
 import { ProxyContext } from './context.ts';
 import { sendKongError, sendKongExit, sendNginxError } from './error-response.ts';
@@ -111,18 +112,40 @@ function hostPortOf(hostHeader: string | undefined, fallback: number): number {
   return Number.isInteger(port) && port > 0 && port < 65536 ? port : fallback;
 }
 
+/**
+ * What the router sees of a request. `headers` is Node's per-value view (`headersDistinct`), built
+ * only when the router reads it (routes with header conditions): Kong matches any one of several
+ * values of a repeated header, which Node's comma-joined `req.headers` would hide.
+ */
+class RouterRequestView implements RouterRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly host: string;
+  readonly port: number;
+  readonly sni: string | undefined;
+  readonly scheme: 'http' | 'https';
+  private readonly req: IncomingMessage;
+
+  constructor(req: IncomingMessage, ctx: ProxyContext) {
+    this.req = req;
+    this.method = req.method ?? 'GET';
+    this.path = ctx.path;
+    this.host = (req.headers.host ?? '').toLowerCase();
+    this.port = ctx.hostPort;
+    // TLS listeners are not there yet; the TLS server name will be read from the socket then.
+    this.sni = undefined;
+    this.scheme = ctx.scheme;
+  }
+
+  get headers(): Record<string, string[] | undefined> {
+    return this.req.headersDistinct;
+  }
+}
+
 /** Router match; no match is Kong's 404 `kong.response.error`. */
 function route(ctx: ProxyContext): boolean {
   const req = ctx.req;
-  const match = ctx.snapshot.router.match({
-    method: req.method ?? 'GET',
-    path: ctx.path,
-    host: (req.headers.host ?? '').toLowerCase(),
-    port: ctx.hostPort,
-    headers: req.headers,
-    sni: undefined,
-    scheme: ctx.scheme,
-  });
+  const match = ctx.snapshot.router.match(new RouterRequestView(req, ctx));
   if (match === null) {
     sendKongError(ctx.res, ctx, req.headers.accept, 404, 'no Route matched with those values');
     return false;
