@@ -1,0 +1,86 @@
+// Runs plugins written for Kong's JavaScript PDK (npm `kong-pdk`) in-process, without Kong's
+// plugin server: such a module exports `Plugin` (a class constructed with the plugin's config,
+// with async phase methods taking `kong`), `Schema` (an array of `{ field: { type, … } }`
+// entries, Kong's Lua schema vocabulary), `Version` and `Priority` (and optionally `Name`).
+// The `kong` they get is Portico's PDK: it already answers the camelCase spellings they await.
+import type { FieldDef, FieldMap } from '../schema/index.ts';
+import type { AnyPluginDefinition, PhaseHandler } from './define-plugin.ts';
+import type { Pdk } from './pdk.ts';
+
+/** The shape of a `kong-pdk` module. */
+export interface KongPdkModule {
+  Plugin: new (config: Record<string, unknown>) => Record<string, unknown>;
+  Schema?: unknown[];
+  Version?: string;
+  Priority?: number;
+  Name?: string;
+}
+
+/** True when `value` looks like a kong-pdk module (exports a `Plugin` class). */
+export function isKongPdkModule(value: unknown): value is KongPdkModule {
+  return typeof value === 'object' && value !== null && typeof (value as { Plugin?: unknown }).Plugin === 'function';
+}
+
+const PDK_PHASES = ['certificate', 'rewrite', 'access', 'response', 'header_filter', 'body_filter', 'log'] as const;
+
+/** Converts a Lua-style field list (`[{ name: def }, …]`) into a FieldMap, recursively. */
+function fieldList(entries: unknown, where: string): FieldMap {
+  if (!Array.isArray(entries)) throw new Error(`${where}: fields must be an array of { name: definition } entries`);
+  const fields: Record<string, FieldDef> = {};
+  for (const entry of entries) {
+    if (typeof entry !== 'object' || entry === null) throw new Error(`${where}: invalid field entry`);
+    for (const [name, definition] of Object.entries(entry as Record<string, unknown>)) {
+      fields[name] = fieldDef(definition, `${where}.${name}`);
+    }
+  }
+  return fields;
+}
+
+function fieldDef(definition: unknown, where: string): FieldDef {
+  if (typeof definition !== 'object' || definition === null || typeof (definition as { type?: unknown }).type !== 'string') {
+    throw new Error(`${where}: a field needs a type`);
+  }
+  const source = definition as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...source };
+  if (source.type === 'record') out.fields = fieldList(source.fields ?? [], where);
+  for (const nested of ['elements', 'keys', 'values'] as const) {
+    if (source[nested] !== undefined) out[nested] = fieldDef(source[nested], `${where}.${nested}`);
+  }
+  return out as unknown as FieldDef;
+}
+
+/** kong-pdk exposes kong.ctx.shared as get/set calls; Portico's is a plain object. */
+function kongPdkView(kong: Pdk): Pdk {
+  const view = Object.create(kong) as Pdk;
+  const shared = kong.ctx.shared;
+  const accessor = Object.create(shared) as Record<string, unknown>;
+  Object.defineProperty(accessor, 'get', { value: (key: string) => shared[key], enumerable: false });
+  Object.defineProperty(accessor, 'set', { value: (key: string, value: unknown) => { shared[key] = value; }, enumerable: false });
+  view.ctx = { shared: accessor, plugin: kong.ctx.plugin };
+  return view;
+}
+
+/**
+ * Wraps a kong-pdk module as a Portico plugin definition. One `Plugin` instance per plugin
+ * config per config version (built in `prepare`), as the plugin server keeps one per config.
+ * @example
+ * const definition = fromKongPdkModule('js-hello', await import('./js-hello.js'));
+ */
+export function fromKongPdkModule(name: string, module: KongPdkModule): AnyPluginDefinition {
+  const PluginClass = module.Plugin;
+  const prototype = PluginClass.prototype as Record<string, unknown>;
+  const definition: AnyPluginDefinition = {
+    name: module.Name ?? name,
+    version: module.Version ?? '0.0.0',
+    priority: module.Priority ?? 0,
+    schema: { config: { type: 'record', fields: fieldList(module.Schema ?? [], name) } },
+    prepare: (conf: Record<string, unknown>) => new PluginClass(conf),
+  };
+  for (const phase of PDK_PHASES) {
+    if (typeof prototype[phase] !== 'function') continue;
+    const handler: PhaseHandler<Record<string, unknown>> = (kong, instance) =>
+      (instance[phase] as (kong: Pdk) => Promise<void> | void).call(instance, kongPdkView(kong));
+    definition[phase] = handler;
+  }
+  return definition;
+}

@@ -1,0 +1,5 @@
+// The ONE list of bundled plugins (Kong's `plugins` table in kong/constants.lua). Each plugin
+// folder adds its definition here; the registry expands `bundled` in the `plugins` setting to it.
+import type { AnyPluginDefinition } from '../pdk/index.ts';
+
+export const bundledPlugins: AnyPluginDefinition[] = [];
