@@ -116,4 +116,9 @@ test('/tags lists every tagged entity, /tags/{tag} one tag, both paginated', asy
   assert.equal(second.body.data.length, total - 300);
   assert.equal(second.body.next, null);
   assert.equal((await get('/tags?offset=!!')).body.code, 7);
+  const paged = await get('/tags/all?size=100');
+  assert.equal(paged.body.next, `/tags/all?offset=${paged.body.offset}`, '/tags/{tag} next has no size');
+  const invalid = await get('/tags/%FF');
+  assert.equal(invalid.status, 400);
+  assert.equal(invalid.body.code, 10);
 });

@@ -5,7 +5,6 @@ import { ErrorCode, KongError } from '../../core/errors.ts';
 import type { Store } from '../../store/types.ts';
 import type { AdminReply, RouteHandler } from '../types.ts';
 import type { AdminRouter } from '../http/router.ts';
-import { AdminHttpError } from '../http/errors.ts';
 import type { CrudEntities } from '../crud/definition.ts';
 import { escapeUri, isValidTag, parseSize } from '../crud/paging.ts';
 
@@ -50,7 +49,7 @@ async function tagRows(store: Store, entities: CrudEntities, only: string | null
   return rows.sort((a, b) => (cursorOf(a) < cursorOf(b) ? -1 : cursorOf(a) > cursorOf(b) ? 1 : 0));
 }
 
-async function pageTags(store: Store, entities: CrudEntities, query: URLSearchParams, only: string | null, basePath: string): Promise<AdminReply> {
+async function pageTags(store: Store, entities: CrudEntities, query: URLSearchParams, only: string | null, basePath: string, sizeInNext: boolean): Promise<AdminReply> {
   const size = parseSize(query.get('size')) ?? DEFAULT_SIZE;
   const offset = query.get('offset');
   const after = offset === null || offset === '' ? null : decodeCursor(offset);
@@ -60,19 +59,33 @@ async function pageTags(store: Store, entities: CrudEntities, query: URLSearchPa
   const data = all.slice(from, from + size);
   if (from + size >= all.length) return { status: 200, body: { data, next: null } };
   const token = encodeCursor(data[data.length - 1]!);
-  // Generated like any collection's `next`: the size carries over, a `tags` query does not apply.
-  const sizeArg = query.get('size');
+  // /tags is a generated collection (its `next` keeps `size`); /tags/{tag} builds its own without.
+  const sizeArg = sizeInNext ? query.get('size') : null;
   const next = `${basePath}?offset=${escapeUri(token)}${sizeArg === null ? '' : `&size=${escapeUri(sizeArg)}`}`;
   return { status: 200, body: { data, offset: token, next } };
 }
 
+function decodes(segment: string): boolean {
+  try {
+    decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function registerTagRoutes(router: AdminRouter<RouteHandler>, store: () => Store, entities: () => CrudEntities): void {
-  router.add('GET', '/tags', { handle: (ctx) => pageTags(store(), entities(), ctx.query, null, '/tags') });
+  router.add('GET', '/tags', { handle: (ctx) => pageTags(store(), entities(), ctx.query, null, '/tags', true) });
   router.add('GET', '/tags/{tags}', {
     handle: (ctx) => {
       const tag = ctx.params.tags!;
-      if (!isValidTag(tag)) throw new AdminHttpError(400, { message: 'invalid value: ' + tag });
-      return pageTags(store(), entities(), ctx.query, tag, `/tags/${escapeUri(tag)}`);
+      // The router keeps undecodable escapes (invalid UTF-8) literally; Kong rejects such a tag.
+      const rawSegment = ctx.path.split('/')[2] ?? '';
+      if (!isValidTag(tag) || !decodes(rawSegment)) {
+        const message = `invalid tag '${tag}': expected printable ascii (except \`,\` and \`/\`) or valid utf-8 sequences`;
+        throw new KongError(ErrorCode.INVALID_UNIQUE, `invalid unique tag: ${message}`);
+      }
+      return pageTags(store(), entities(), ctx.query, tag, `/tags/${escapeUri(tag)}`, false);
     },
   });
 }
