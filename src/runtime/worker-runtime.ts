@@ -110,7 +110,11 @@ export class WorkerRuntime {
     try {
       const snapshot = buildSnapshot(config.entities, this.settings, config.version);
       this.store = createMemoryStore(config.entities);
+      const previous = this.snapshot;
       this.snapshot = snapshot;
+      // Requests in flight may still pick peers from the old balancers; close() only stops their
+      // background DNS refreshes.
+      previous.close();
       this.configHash = config.hash;
       this.send({ type: 'config:ack', workerId: this.workerId, version: config.version });
     } catch (error) {
