@@ -97,6 +97,16 @@ test('malformed JSON bodies → 400 Cannot parse JSON body, nothing written', as
   assert.deepEqual((await call(admin.url, 'GET', '/services')).body.data, []);
 });
 
+test('JSON edge cases: duplicate keys keep the last value, non-finite and unsafe numbers are rejected', async () => {
+  const post = (body: string) => call(admin.url, 'POST', '/services', { body, headers: { 'content-type': 'application/json' } });
+  const dup = await post('{"host":"h","name":"dup-first","name":"dup-last"}');
+  assert.equal(dup.status, 201);
+  assert.equal(dup.body.name, 'dup-last');
+  assert.equal((await post('{"host":"h","port":1e400}')).body.fields.port, 'expected an integer');
+  assert.equal((await post('{"host":"h","port":9007199254740993}')).status, 400);
+  assert.equal((await post('{"host":"h","name":"a\\u0000b"}')).status, 400);
+});
+
 test('wrong or missing content type → 415 with an empty body; two Content-Types → 400', async () => {
   const res = await call(admin.url, 'POST', '/services', { body: 'name=x', headers: { 'content-type': 'text/plain' } });
   assert.equal(res.status, 415);

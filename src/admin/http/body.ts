@@ -65,6 +65,7 @@ function checkJsonShape(root: unknown): void {
   }
 }
 
+/** Duplicate keys: the last one wins, exactly as lua-cjson decodes them (S&R D1 policy). */
 export function parseJsonText(text: string): unknown {
   let parsed: unknown;
   try {
