@@ -29,13 +29,19 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   }
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (limit > 0 && total > limit) {
-      req.resume();
-      throw new AdminHttpError(413, { message: 'Payload too large' });
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (limit > 0 && total > limit) {
+        req.resume();
+        throw new AdminHttpError(413, { message: 'Payload too large' });
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (error) {
+    if (error instanceof AdminHttpError) throw error;
+    // The client went away or sent a broken body: nothing useful can be answered.
+    throw new AdminHttpError(400, { message: 'Bad request' });
   }
   return Buffer.concat(chunks, total);
 }

@@ -166,6 +166,11 @@ export function createApiServer(router: AdminRouter<RouteHandler>, options: ApiS
         res.destroy();
       });
   });
+  // nginx's http-level client timeouts apply to the admin server block as well.
+  const { client_header_timeout: headerMs, client_body_timeout: bodyMs, keepalive_timeout: keepAliveMs } = options.settings;
+  if (headerMs > 0) server.headersTimeout = headerMs;
+  if (headerMs > 0 && bodyMs > 0) server.requestTimeout = headerMs + bodyMs;
+  if (keepAliveMs > 0) server.keepAliveTimeout = keepAliveMs;
   const connections = trackConnections(server);
   return { server, connections };
 }
