@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LogQueue } from './log-queue.ts';
+
+test('entries are batched up to max_batch_size and a partial batch waits max_coalescing_delay', async () => {
+  const batches: number[][] = [];
+  const queue = new LogQueue<number>({ name: 't', max_batch_size: 3, max_coalescing_delay: 0.02, handler: (batch) => { batches.push(batch); } });
+  for (let i = 1; i <= 4; i++) queue.enqueue(i);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(batches, [[1, 2, 3]]);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.deepEqual(batches, [[1, 2, 3], [4]]);
+});
+
+test('a full queue drops the oldest entries and counts them; enqueue never blocks', async () => {
+  let release!: () => void;
+  const sent: number[][] = [];
+  const queue = new LogQueue<number>({
+    name: 't', max_batch_size: 1, max_entries: 2,
+    handler: (batch) => { sent.push(batch); return new Promise<void>((resolve) => { release = resolve; }); },
+  });
+  for (let i = 1; i <= 5; i++) queue.enqueue(i);
+  // 1 is being sent; 2..5 compete for two places → 2 and 3 dropped.
+  assert.equal(queue.dropped, 2);
+  assert.equal(queue.size, 2);
+  const flushed = queue.flush();
+  for (let round = 0; round < 3; round++) {
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await flushed;
+  assert.deepEqual(sent, [[1], [4], [5]]);
+});
+
+test('failed sends are retried with backoff, then dropped after max_retry_time', async () => {
+  const attempts: number[] = [];
+  let failuresLeft = 2;
+  const retried = new LogQueue<string>({
+    name: 'retry', max_batch_size: 1, initial_retry_delay: 0.005, max_retry_delay: 0.02,
+    handler: () => { attempts.push(Date.now()); if (failuresLeft-- > 0) throw new Error('down'); },
+  });
+  retried.enqueue('x');
+  await retried.flush();
+  assert.equal(attempts.length, 3);
+  assert.equal(retried.failures, 2);
+  assert.equal(retried.dropped, 0);
+  assert.ok(attempts[2]! - attempts[1]! >= attempts[1]! - attempts[0]!, 'backoff grows');
+
+  const lost = new LogQueue<string>({
+    name: 'lost', max_batch_size: 2, initial_retry_delay: 0.005, max_retry_time: 0.03,
+    handler: () => Promise.reject(new Error('still down')),
+  });
+  lost.enqueue('a');
+  lost.enqueue('b');
+  await lost.flush();
+  assert.equal(lost.dropped, 2);
+  assert.ok(lost.failures >= 2);
+});
+
+test('close flushes what is waiting and refuses later entries', async () => {
+  const sent: string[] = [];
+  const queue = new LogQueue<string>({ name: 'c', max_batch_size: 10, max_coalescing_delay: 60, handler: (batch) => { sent.push(...batch); } });
+  queue.enqueue('a');
+  await queue.close();
+  queue.enqueue('b');
+  assert.deepEqual(sent, ['a']);
+  assert.equal(queue.dropped, 1);
+});
