@@ -89,7 +89,12 @@ export function composeUpstream(input: UpstreamInput, target: UpstreamTarget): U
     applyQueryAuth(input.conf, query);
     Object.assign(headers, headerAuth(input.conf, input.clientHeaders));
   }
-  if (input.routeType !== 'preserve') headers['content-type'] = 'application/json';
+  if (input.routeType !== 'preserve') {
+    headers['content-type'] = 'application/json';
+    // The gateway must read translated answers; identity avoids an inflate step per response
+    // (Kong asks for `gzip, identity` and inflates). Preserve routes keep the client's choice.
+    headers['accept-encoding'] ??= 'identity';
+  }
   const search = query.toString();
   return { url: `${base.origin}${path}${search ? `?${search}` : ''}`, method: input.routeType === 'preserve' ? input.clientMethod : 'POST', headers };
 }

@@ -62,6 +62,8 @@ export interface TranslateContext {
   conf: LlmConf;
   /** The effective model name. */
   model: string | undefined;
+  /** The client's canonical request (after validation), e.g. to honour its `stream_options`. */
+  request?: CanonicalRequest;
 }
 
 /** What a stream translator saw, for analytics (bounded: counts, not text). */

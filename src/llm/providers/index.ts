@@ -1,0 +1,17 @@
+// The ONE registry of LLM provider drivers, keyed by Kong's `model.provider` value.
+// Add a provider here and nowhere else.
+
+import { openaiDriver } from './openai/driver.ts';
+import type { ProviderDriver } from './types.ts';
+
+const DRIVERS: readonly ProviderDriver[] = [openaiDriver];
+
+export const PROVIDERS: ReadonlyMap<string, ProviderDriver> = new Map(DRIVERS.map((driver) => [driver.name, driver]));
+
+export function getProvider(name: string): ProviderDriver | undefined {
+  return PROVIDERS.get(name);
+}
+
+export function providerNames(): string[] {
+  return [...PROVIDERS.keys()];
+}
