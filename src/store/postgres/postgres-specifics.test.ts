@@ -2,7 +2,7 @@
 // savepoints inside transactions and the migrations commands (several instances on one schema:
 // test/integration/store-instances.test.ts).
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCode } from '../../core/errors.ts';
@@ -55,6 +55,66 @@ describe('postgres store: availability', () => {
     assert.ok(elapsed >= 250 && elapsed < 2000, `took ${elapsed} ms`);
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+});
+
+/** A loopback TCP relay to the test server that can be cut and restored on the same port. */
+function relay(): { start(port?: number): Promise<number>; cut(): Promise<void>; dropConnections(): void } {
+  let server: Server | null = null;
+  const sockets = new Set<Socket>();
+  return {
+    async start(port = 0) {
+      server = createServer((client) => {
+        const upstream = connect(TEST_SERVER.port, TEST_SERVER.host);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+      return (server.address() as { port: number }).port;
+    },
+    dropConnections() {
+      for (const socket of sockets) socket.destroy();
+    },
+    async cut() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+    },
+  };
+}
+
+describe('postgres store: database lost and back', () => {
+  it('answers DatabaseUnavailableError quickly while down and recovers by itself', async () => {
+    const link = relay();
+    const port = await link.start();
+    const store = await createPostgresStore({ ...shared.options, port, timeoutMs: 1000 });
+    await store.insert('consumers', consumerRow('before-outage'));
+    await link.cut();
+    const started = Date.now();
+    await assert.rejects(store.insert('consumers', consumerRow('during-outage')), DatabaseUnavailableError);
+    await assert.rejects(store.all('consumers'), DatabaseUnavailableError);
+    assert.ok(Date.now() - started < 2000, 'bounded failure time');
+    await link.start(port);
+    await store.insert('consumers', consumerRow('after-outage'));
+    const names = (await store.all('consumers')).map((c) => c.username);
+    assert.ok(names.includes('before-outage') && names.includes('after-outage') && !names.includes('during-outage'));
+    await store.close();
+    await link.cut();
+  });
+
+  it('replaces a pooled connection that died while idle without failing the next write', async () => {
+    const link = relay();
+    await link.start().then((port) => createPostgresStore({ ...shared.options, port, timeoutMs: 1000 })).then(async (store) => {
+      await store.insert('consumers', consumerRow('idle-before'));
+      link.dropConnections();
+      await store.insert('consumers', consumerRow('idle-after'));
+      assert.ok(await store.selectByUnique('consumers', 'username', 'idle-after'));
+      await store.close();
+    });
+    await link.cut();
   });
 });
 

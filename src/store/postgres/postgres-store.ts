@@ -16,7 +16,7 @@ import type { SqlBackend } from '../sqlite/sql-store.ts';
 import { SqlTables } from '../sqlite/sql-tables.ts';
 import type { Store } from '../types.ts';
 import { CHANGES_CHANNEL, ChangeWatcher } from './postgres-changes.ts';
-import { PostgresSession, postgresDialect, translatePostgresError } from './postgres-dialect.ts';
+import { isUnavailable, PostgresSession, postgresDialect, translatePostgresError } from './postgres-dialect.ts';
 
 export interface PostgresStoreOptions {
   host: string;
@@ -67,26 +67,50 @@ class PostgresDatabase implements MigrationDatabase {
   }
 
   async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-    let client: PoolClient;
+    const { client, errors, onError } = await this.begin();
     try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw translatePostgresError(error);
-    }
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
       const result = await work(new PostgresSession(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
+        errors.push(rollbackError);
       });
       throw error;
     } finally {
-      // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
-      client.release(broken);
+      client.removeListener('error', onError);
+      // A client whose connection failed is in an unknown state: destroy it rather than reuse it.
+      client.release(errors[0]);
+    }
+  }
+
+  /**
+   * A client with BEGIN done. A pooled connection that died while idle is only noticed when
+   * used: nothing ran on it yet, so one retry on a fresh connection is safe.
+   */
+  private async begin(): Promise<{ client: PoolClient; errors: Error[]; onError: (error: Error) => void }> {
+    for (let attempt = 1; ; attempt++) {
+      let client: PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        throw translatePostgresError(error);
+      }
+      // A checked-out client has no pool error listener: a lost connection would otherwise be
+      // an uncaught 'error' event.
+      const errors: Error[] = [];
+      const onError = (error: Error): void => {
+        errors.push(error);
+      };
+      client.on('error', onError);
+      try {
+        await client.query('BEGIN');
+        return { client, errors, onError };
+      } catch (error) {
+        client.removeListener('error', onError);
+        client.release(error as Error);
+        if (attempt >= 2 || !isUnavailable(error)) throw error;
+      }
     }
   }
 
