@@ -109,15 +109,24 @@ function dropUndefined(record: Record<string, unknown>): Record<string, unknown>
 }
 
 /**
- * Embeddings (Portico addition; Kong OSS has no Gemini embeddings): one input → embedContent,
- * several → batchEmbedContents, whose requests each name the model.
+ * Embeddings (Portico addition; Kong OSS has no Gemini embeddings). Gemini API: always
+ * batchEmbedContents (it takes one input as well as many; each request names the model).
+ * Vertex: the publisher model's `:predict` with `instances`.
  */
 export function toGeminiEmbeddings(request: EmbeddingsRequest, context: TranslateContext): Translation<Record<string, unknown>> {
   const input = request.input;
   const texts = typeof input === 'string' ? [input] : Array.isArray(input) && input.every((item) => typeof item === 'string') ? (input as string[]) : undefined;
   if (!texts || texts.length === 0) return fail('Gemini embeddings accept a string or an array of strings as input');
+  if (isVertexMode(context.conf)) {
+    return { ok: true, value: dropUndefined({ instances: texts.map((content) => ({ content })), parameters: request.dimensions ? { outputDimensionality: request.dimensions } : undefined }) };
+  }
   const one = (text: string) =>
     dropUndefined({ model: `models/${context.model}`, content: { parts: [{ text }] }, outputDimensionality: request.dimensions });
-  if (typeof input === 'string') return { ok: true, value: one(texts[0]) };
   return { ok: true, value: { requests: texts.map(one) } };
+}
+
+/** Kong's is_vertex_mode: all three `model.options.gemini.*` coordinates set. */
+export function isVertexMode(conf: TranslateContext['conf']): boolean {
+  const gemini = conf.model.options?.gemini;
+  return Boolean(gemini?.api_endpoint && gemini.project_id && gemini.location_id);
 }
