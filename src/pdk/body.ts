@@ -1,9 +1,24 @@
 // Request body decoding for kong.request.get_body: JSON, urlencoded forms and multipart forms,
 // chosen by Content-Type as kong/pdk/request.lua does. Repeated form keys become arrays.
 
+/**
+ * A form field: one value, or all values of a repeated key.
+ * @example
+ * const tags: FormValue = ['a', 'b'];
+ */
 export type FormValue = string | string[];
+/**
+ * What a decoded body can be (JSON value or form fields).
+ * @example
+ * const body: ParsedBody | null = await kong.request.get_body();
+ */
 export type ParsedBody = Record<string, unknown> | unknown[] | string | number | boolean | null;
 
+/**
+ * Kong's `body, err, mimetype` of get_body as one object.
+ * @example
+ * const { body, err } = decodeBody(raw, 'application/json');
+ */
 export interface BodyResult {
   body: ParsedBody | null;
   /** Kong's error string when the body cannot be decoded, else null. */

@@ -4,6 +4,11 @@
 // Entries remember the tables they were read from, so the runtime can drop exactly those when
 // entities change, or everything when a whole new config (DB-less) arrives.
 
+/**
+ * Per-call cache options (Kong's mlcache opts).
+ * @example
+ * await kong.cache.get(key, { ttl: 60, neg_ttl: 5 }, load);
+ */
 export interface CacheOptions {
   /** Seconds a hit stays; 0 = forever (Kong's db_cache_ttl default). */
   ttl?: number;
@@ -19,6 +24,11 @@ interface Entry {
   tables: readonly string[];
 }
 
+/**
+ * Node-wide cache defaults and limits.
+ * @example
+ * new NodeCache({ ttl: settings.db_cache_ttl, neg_ttl: settings.db_cache_neg_ttl });
+ */
 export interface NodeCacheOptions {
   ttl?: number;
   neg_ttl?: number;

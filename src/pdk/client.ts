@@ -3,7 +3,11 @@
 import type { Consumer } from '../entities/types.ts';
 import type { Credential, PluginRequestContext } from './context.ts';
 
-/** Store access kong.client.load_consumer needs; supplied by the runtime. */
+/**
+ * Store access kong.client.load_consumer needs; supplied by the runtime.
+ * @example
+ * const loader: ConsumerLoader = (key, byUsername) => store.findConsumer(key, byUsername);
+ */
 export type ConsumerLoader = (idOrUsername: string, searchByUsername: boolean) => Promise<Consumer | null>;
 
 /**

@@ -4,20 +4,46 @@
 import type { Consumer, Route, Service } from '../entities/types.ts';
 import { ResponseHeaders } from './headers.ts';
 
+/**
+ * One header's value or values (repeated headers).
+ * @example
+ * ctx.upstream.headers.set('x-list', ['a', 'b']);
+ */
 export type HeaderValue = string | string[];
-/** Request headers by lower-case name, as node:http's IncomingMessage.headers. */
+/**
+ * Request headers by lower-case name, as node:http's IncomingMessage.headers.
+ * @example
+ * const headers: RequestHeaders = req.headers;
+ */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
-/** The phases a plugin may implement, in Kong's order (kong-core §5.1). */
+/**
+ * The phases a plugin may implement, in Kong's order (kong-core §5.1).
+ * @example
+ * for (const phase of PHASES) if (definition[phase]) console.log(phase);
+ */
 export const PHASES = [
   'init_worker', 'configure', 'certificate', 'rewrite', 'access', 'response', 'header_filter', 'body_filter', 'log',
 ] as const;
+/**
+ * A phase name as Kong spells it.
+ * @example
+ * const phase: PhaseName = 'access';
+ */
 export type PhaseName = (typeof PHASES)[number];
 
-/** A credential as kong.client.authenticate receives it: any plugin-owned row with an id. */
+/**
+ * A credential as kong.client.authenticate receives it: any plugin-owned row with an id.
+ * @example
+ * kong.client.authenticate(consumer, { id: credential.id, key: credential.key });
+ */
 export type Credential = Record<string, unknown> & { id: string };
 
-/** What a short circuit (kong.response.exit / error, or a plugin failure) answers with. */
+/**
+ * What a short circuit (kong.response.exit / error, or a plugin failure) answers with.
+ * @example
+ * if (ctx.exit) { res.writeHead(ctx.exit.status, ctx.responseHeaders.toWire()); res.end(ctx.exit.body); }
+ */
 export interface ExitResponse {
   status: number;
   /** Rendered body; '' for none (Content-Length: 0). */
@@ -28,7 +54,11 @@ export interface ExitResponse {
   kind: 'exit' | 'error';
 }
 
-/** Changes to the request Kong sends upstream (kong.service.*); null = untouched. */
+/**
+ * Changes to the request Kong sends upstream (kong.service.*); null = untouched.
+ * @example
+ * for (const [key, value] of ctx.upstream.headers) value === null ? delete out[key] : (out[ctx.upstream.names.get(key)!] = value);
+ */
 export class UpstreamRequestChanges {
   /** kong.service.set_upstream: an Upstream entity name to balance over. */
   upstreamName: string | null = null;
@@ -47,7 +77,11 @@ export class UpstreamRequestChanges {
   readonly names = new Map<string, string>();
 }
 
-/** The client request as received (read-only for plugins). */
+/**
+ * The client request as received (read-only for plugins).
+ * @example
+ * const request: RequestView = { method: 'GET', scheme: 'http', host, port, path, rawQuery, headers, readBody, … };
+ */
 export interface RequestView {
   /** Upper-case method. */
   method: string;
@@ -70,7 +104,11 @@ export interface RequestView {
   forwardedPath: string;
 }
 
-/** The connection peer (kong.client.*). */
+/**
+ * The connection peer (kong.client.*).
+ * @example
+ * const client: ClientView = { ip: peer, forwardedIp: realIp, port: peerPort, forwardedPort: peerPort };
+ */
 export interface ClientView {
   /** Socket address (`$realip_remote_addr`): kong.client.get_ip. */
   ip: string;
@@ -80,7 +118,11 @@ export interface ClientView {
   forwardedPort: number;
 }
 
-/** What the upstream answered, for kong.service.response (response/header_filter phases). */
+/**
+ * What the upstream answered, for kong.service.response (response/header_filter phases).
+ * @example
+ * run.beginServiceResponse(status, upstreamHeaders, bufferedBodyOrNull);
+ */
 export interface ServiceResponseView {
   status: number;
   headers: RequestHeaders;
@@ -88,6 +130,11 @@ export interface ServiceResponseView {
   body: Buffer | null;
 }
 
+/**
+ * What the proxy supplies to start a request's plugin context.
+ * @example
+ * new PluginRequestContext({ requestId, request, client, route, service, serialize: () => basicSerializer(ctx) });
+ */
 export interface RequestContextInit {
   requestId: string;
   request: RequestView;

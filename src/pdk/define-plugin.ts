@@ -4,15 +4,33 @@ import type { PluginSchemaDefinition } from '../entities/plugin-registry.ts';
 import type { FieldMap, InferFields } from '../schema/index.ts';
 import type { NodePdk, Pdk } from './pdk.ts';
 
-/** The plugin's schema: the `config` record plus scope/protocol restrictions. */
+/**
+ * The plugin's schema: the `config` record plus scope/protocol restrictions.
+ * @example
+ * const schema: PluginSchema = { config: { type: 'record', fields: {} }, no_consumer: true };
+ */
 export type PluginSchema = Omit<PluginSchemaDefinition, 'name'>;
 
 type MaybePromise<T> = T | Promise<T>;
+/**
+ * A phase handler: `kong` is the PDK, `conf` the plugin's (prepared) config.
+ * @example
+ * const access: PhaseHandler<{ header: string }> = (kong, conf) => { kong.service.request.clear_header(conf.header); };
+ */
 export type PhaseHandler<C> = (kong: Pdk, conf: C) => MaybePromise<void>;
 
-/** The conf type a schema validates into (falls back to a loose record). */
+/**
+ * The conf type a schema validates into (falls back to a loose record).
+ * @example
+ * type Conf = ConfOf<typeof schema>; // { key_names: string[]; … }
+ */
 export type ConfOf<S extends PluginSchema> = S['config'] extends { fields: infer F extends FieldMap } ? InferFields<F> : Record<string, unknown>;
 
+/**
+ * A plugin: Kong's handler (VERSION, PRIORITY, phase methods) and schema in one object.
+ * @example
+ * const plugin: PluginDefinition<{ n: number }> = { name: 'x', version: '1.0.0', priority: 10, schema, access(kong, conf) {} };
+ */
 export interface PluginDefinition<Conf = any, Prepared = Conf> {
   name: string;
   /** Kong's VERSION (bundled plugins report the Kong version). */
@@ -36,7 +54,11 @@ export interface PluginDefinition<Conf = any, Prepared = Conf> {
   log?: PhaseHandler<Prepared>;
 }
 
-/** A plugin definition whose conf type is not known statically (registry, pipeline). */
+/**
+ * A plugin definition whose conf type is not known statically (registry, pipeline).
+ * @example
+ * export const bundledPlugins: AnyPluginDefinition[] = [keyAuth, acl];
+ */
 export type AnyPluginDefinition = PluginDefinition<any, any>;
 
 /**

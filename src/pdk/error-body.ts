@@ -3,8 +3,18 @@
 // JSON by default) and the message is inserted verbatim into Kong's templates with request_id.
 import { HTTP_ERROR_MESSAGES } from '../core/errors.ts';
 
+/**
+ * The four error templates of kong/tools/http.lua.
+ * @example
+ * const format: ErrorFormat = errorFormatFor(accept);
+ */
 export type ErrorFormat = 'json' | 'html' | 'xml' | 'plain';
 
+/**
+ * Content-Type of each error template.
+ * @example
+ * ERROR_CONTENT_TYPES.plain; // 'text/plain; charset=utf-8'
+ */
 export const ERROR_CONTENT_TYPES: Record<ErrorFormat, string> = {
   json: 'application/json; charset=utf-8',
   html: 'text/html; charset=utf-8',

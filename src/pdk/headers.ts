@@ -1,6 +1,11 @@
 // Response headers as plugins see them: case-insensitive names, the case of the first writer
 // kept for the wire, repeated headers as arrays (Kong's ngx.header semantics).
 
+/**
+ * A response header's value or values.
+ * @example
+ * kong.response.set_header('Set-Cookie', ['a=1', 'b=2']);
+ */
 export type ResponseHeaderValue = string | string[];
 
 /**

@@ -7,7 +7,11 @@ import type { FieldDef, FieldMap } from '../schema/index.ts';
 import type { AnyPluginDefinition, PhaseHandler } from './define-plugin.ts';
 import type { Pdk } from './pdk.ts';
 
-/** The shape of a `kong-pdk` module. */
+/**
+ * The shape of a `kong-pdk` module.
+ * @example
+ * module.exports = { Plugin: MyPlugin, Schema: [{ message: { type: 'string' } }], Version: '0.1.0', Priority: 0 };
+ */
 export interface KongPdkModule {
   Plugin: new (config: Record<string, unknown>) => Record<string, unknown>;
   Schema?: unknown[];
@@ -16,7 +20,11 @@ export interface KongPdkModule {
   Name?: string;
 }
 
-/** True when `value` looks like a kong-pdk module (exports a `Plugin` class). */
+/**
+ * True when `value` looks like a kong-pdk module (exports a `Plugin` class).
+ * @example
+ * if (isKongPdkModule(module)) definition = fromKongPdkModule(name, module);
+ */
 export function isKongPdkModule(value: unknown): value is KongPdkModule {
   return typeof value === 'object' && value !== null && typeof (value as { Plugin?: unknown }).Plugin === 'function';
 }

@@ -16,7 +16,11 @@ import { ServiceApi, ServiceRequestApi, ServiceResponseApi } from './service.ts'
 import { createPluginLog, type PluginLog } from './log.ts';
 
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
-/** `T` plus a camelCase alias of each snake_case member (kong-pdk's spelling). */
+/**
+ * `T` plus a camelCase alias of each snake_case member (kong-pdk's spelling).
+ * @example
+ * kong.request.getHeader('host') === kong.request.get_header('host'); // true
+ */
 export type WithCamelAliases<T> = T & { [K in keyof T as K extends `${string}_${string}` ? CamelCase<K & string> : never]: T[K] };
 
 function camelCase(name: string): string {
@@ -33,7 +37,11 @@ function addCamelAliases(prototype: object): void {
 }
 for (const api of [RequestApi, ResponseApi, ServiceApi, ServiceRequestApi, ServiceResponseApi, ClientApi]) addCamelAliases(api.prototype);
 
-/** What the PDK needs from the node: shared across requests, supplied by the runtime. */
+/**
+ * What the PDK needs from the node: shared across requests, supplied by the runtime.
+ * @example
+ * const environment: PdkEnvironment = { logger, cache: new NodeCache(), nodeId, loadConsumer, upstreamExists: (n) => snapshot.upstreams.has(n) };
+ */
 export interface PdkEnvironment {
   logger: Logger;
   cache: NodeCache;
@@ -44,6 +52,11 @@ export interface PdkEnvironment {
   upstreamExists: (name: string) => boolean;
 }
 
+/**
+ * kong.node (snake_case and kong-pdk camelCase).
+ * @example
+ * kong.node.get_id(); // the node's UUID
+ */
 export interface NodeApi {
   get_id(): string;
   get_hostname(): string;
@@ -51,6 +64,11 @@ export interface NodeApi {
   getHostname(): string;
 }
 
+/**
+ * kong.router: the matched route and service.
+ * @example
+ * const route = kong.router.get_route();
+ */
 export interface RouterApi {
   get_route(): Route | null;
   get_service(): Service | null;
@@ -58,7 +76,11 @@ export interface RouterApi {
   getService(): Service | null;
 }
 
-/** kong.ctx: `shared` for the whole request, `plugin` private to the running plugin. */
+/**
+ * kong.ctx: `shared` for the whole request, `plugin` private to the running plugin.
+ * @example
+ * kong.ctx.shared.authenticated_groups = ['admins']; kong.ctx.plugin.started = Date.now();
+ */
 export interface PdkCtx {
   shared: Record<string, unknown>;
   plugin: Record<string, unknown>;
@@ -148,7 +170,11 @@ export function createRequestPdk(node: NodePdk, environment: PdkEnvironment, ctx
   };
 }
 
-/** The view one plugin gets: its own logger and kong.ctx.plugin, everything else shared. */
+/**
+ * The view one plugin gets: its own logger and kong.ctx.plugin, everything else shared.
+ * @example
+ * handler(pdkForPlugin(base, ctx, 'acl', log), conf);
+ */
 export function pdkForPlugin(base: Pdk, ctx: PluginRequestContext, pluginName: string, log: PluginLog): Pdk {
   const view = Object.create(base) as Pdk;
   view.log = log;

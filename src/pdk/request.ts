@@ -2,9 +2,18 @@
 import { decodeBody, type ParsedBody } from './body.ts';
 import type { PluginRequestContext } from './context.ts';
 
+/**
+ * A query argument: `true` for a bare key, arrays for repeats.
+ * @example
+ * const page: QueryValue | undefined = kong.request.get_query().page;
+ */
 export type QueryValue = string | boolean | Array<string | boolean>;
 
-/** Kong's get_header accepts underscores for dashes and any case. */
+/**
+ * Kong's get_header accepts underscores for dashes and any case.
+ * @example
+ * headerKey('X_Api_Key'); // 'x-api-key'
+ */
 export function headerKey(name: string): string {
   return name.toLowerCase().replaceAll('_', '-');
 }

@@ -8,6 +8,11 @@ import { createPluginRegistry, type PluginRegistry } from './registry.ts';
 import { PluginRun } from './runner.ts';
 import { buildPluginTable, type PluginTable } from './table.ts';
 
+/**
+ * One request for the harness; omit `route` for a no-route request.
+ * @example
+ * await harness.request({ route, service, headers: { apikey: 'k' } });
+ */
 export interface HarnessRequest {
   method?: string;
   path?: string;
@@ -23,6 +28,11 @@ export interface HarnessRequest {
   service?: Service | null;
 }
 
+/**
+ * The simulated upstream response.
+ * @example
+ * await harness.request({ route, service }, { status: 200, body: 'hello', chunkSize: 2 });
+ */
 export interface HarnessUpstream {
   status?: number;
   headers?: Record<string, string | string[]>;
@@ -31,6 +41,11 @@ export interface HarnessUpstream {
   chunkSize?: number;
 }
 
+/**
+ * What the client would get, plus the request's context and run.
+ * @example
+ * const { status, headers, body } = await harness.request({ route, service });
+ */
 export interface HarnessResult {
   status: number;
   headers: Record<string, string | string[]>;
@@ -41,6 +56,11 @@ export interface HarnessResult {
   run: PluginRun;
 }
 
+/**
+ * Plugins, rows and node services for a harness.
+ * @example
+ * await createPluginHarness({ plugins: [plugin], rows: [pluginRow('my-plugin', {})] });
+ */
 export interface HarnessOptions {
   plugins: readonly AnyPluginDefinition[];
   rows: readonly Plugin[];
@@ -51,6 +71,11 @@ export interface HarnessOptions {
   version?: number;
 }
 
+/**
+ * A registry + table and a request driver.
+ * @example
+ * const harness: PluginHarness = await createPluginHarness(options);
+ */
 export interface PluginHarness {
   registry: PluginRegistry;
   table: PluginTable;

@@ -7,7 +7,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fromKongPdkModule, isKongPdkModule, type AnyPluginDefinition } from '../pdk/index.ts';
 
-/** Finds the module of a plugin by name; null = not here. */
+/**
+ * Finds the module of a plugin by name; null = not here.
+ * @example
+ * const loader: PluginLoader = async (name) => (name === 'x' ? import('./x.ts') : null);
+ */
 export type PluginLoader = (name: string) => Promise<unknown>;
 
 const EXTENSIONS = ['.ts', '.js', '.mjs', '.cjs'];

@@ -5,7 +5,11 @@
 // oldest entry is dropped. enqueue never blocks and never throws: the request is already done.
 import type { Logger } from '../core/logger.ts';
 
-/** Kong's `queue` record field names (queue_schema.lua), seconds as in Kong. */
+/**
+ * Kong's `queue` record field names (queue_schema.lua), seconds as in Kong.
+ * @example
+ * new LogQueue({ name: 'http-log', handler, ...conf.queue });
+ */
 export interface QueueParameters {
   max_batch_size?: number;
   max_coalescing_delay?: number;
@@ -15,6 +19,11 @@ export interface QueueParameters {
   max_retry_delay?: number;
 }
 
+/**
+ * Queue parameters plus the batch sender.
+ * @example
+ * new LogQueue<string>({ name: 'file-log', max_batch_size: 50, handler: (lines) => append(lines) });
+ */
 export interface LogQueueOptions<T> extends QueueParameters {
   name: string;
   /** Sends one batch; a throw/rejection means "retry later". */

@@ -6,7 +6,11 @@ import { registerPluginSchema } from '../entities/index.ts';
 import { createNodePdk, type AnyPluginDefinition, type PdkEnvironment } from '../pdk/index.ts';
 import { definitionFromModule, type PluginLoader } from './loaders.ts';
 
-/** One loaded plugin. `order` is its place in Kong's execution order (0 runs first). */
+/**
+ * One loaded plugin. `order` is its place in Kong's execution order (0 runs first).
+ * @example
+ * registry.get('key-auth')?.priority; // 1250
+ */
 export interface LoadedPlugin {
   readonly name: string;
   readonly definition: AnyPluginDefinition;
@@ -15,6 +19,11 @@ export interface LoadedPlugin {
   readonly bundled: boolean;
 }
 
+/**
+ * The plugins this node loaded, in execution order.
+ * @example
+ * if (!registry.has(row.name)) throw new Error(`${row.name} plugin is in use but not enabled`);
+ */
 export interface PluginRegistry {
   /** Loaded plugins in execution order. */
   readonly plugins: readonly LoadedPlugin[];
@@ -24,6 +33,11 @@ export interface PluginRegistry {
   initWorker(environment: PdkEnvironment): Promise<void>;
 }
 
+/**
+ * Registry options.
+ * @example
+ * await createPluginRegistry(settings.plugins, loaders, { bundled: bundledPlugins });
+ */
 export interface RegistryOptions {
   /**
    * The bundled list: main.ts passes `bundledPlugins` from src/plugins/index.ts (the pipeline may
@@ -37,6 +51,8 @@ export interface RegistryOptions {
 /**
  * Kong's sort_by_handler_priority: PRIORITY descending; equal priorities by name descending.
  * (Kong leaves ties at priority 0 unordered; Portico orders them by name too, to be deterministic.)
+ * @example
+ * definitions.sort(compareExecutionOrder);
  */
 export function compareExecutionOrder(a: { name: string; priority: number }, b: { name: string; priority: number }): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
@@ -111,7 +127,11 @@ export async function createPluginRegistry(
   };
 }
 
-/** One log line per plugin failure: the plugin and phase, the error (never the config). */
+/**
+ * One log line per plugin failure: the plugin and phase, the error (never the config).
+ * @example
+ * logFailure(logger, 'http-log', 'log', error);
+ */
 export function logFailure(logger: Logger, plugin: string, phase: string, error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
   logger.error(`[${plugin}] ${phase} failed: ${err.message}`, { plugin, phase, stack: err.stack });

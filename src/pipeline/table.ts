@@ -6,7 +6,11 @@ import type { Plugin } from '../entities/types.ts';
 import { createNodePdk, type NodePdk, type PdkEnvironment } from '../pdk/index.ts';
 import { logFailure, type LoadedPlugin, type PluginRegistry } from './registry.ts';
 
-/** One plugin row, ready to run: its prepared conf and the plugin it belongs to. */
+/**
+ * One plugin row, ready to run: its prepared conf and the plugin it belongs to.
+ * @example
+ * const configured = entry.lookup(route.id, service.id, consumer?.id ?? null);
+ */
 export interface ConfiguredPlugin {
   readonly plugin: LoadedPlugin;
   readonly row: Plugin;
@@ -16,8 +20,12 @@ export interface ConfiguredPlugin {
   readonly logger: Logger;
 }
 
-// The eight precedence levels of Kong's lookup_cfg (kong-core §5.3), most specific first:
-// which of route/service/consumer each level keys on.
+/**
+ * The eight precedence levels of Kong's lookup_cfg (kong-core §5.3), most specific first:
+ * which of route/service/consumer each level keys on.
+ * @example
+ * PRECEDENCE_LEVELS[0]; // [true, true, true]: route + service + consumer
+ */
 export const PRECEDENCE_LEVELS: ReadonlyArray<readonly [route: boolean, service: boolean, consumer: boolean]> = [
   [true, true, true], [true, false, true], [false, true, true], [true, true, false],
   [false, false, true], [true, false, false], [false, true, false], [false, false, false],
@@ -32,7 +40,11 @@ function levelOf(row: Plugin): number {
   return PRECEDENCE_LEVELS.findIndex((level) => level[0] === has[0] && level[1] === has[1] && level[2] === has[2]);
 }
 
-/** All configs of one plugin in this config version. */
+/**
+ * All configs of one plugin in this config version.
+ * @example
+ * table.entries[0].lookup(routeId, serviceId, consumerId)?.conf;
+ */
 export class PluginEntry {
   readonly plugin: LoadedPlugin;
   readonly global: ConfiguredPlugin | null;
@@ -77,6 +89,11 @@ export class PluginEntry {
   }
 }
 
+/**
+ * The plugin lookup table of one config version.
+ * @example
+ * const run = table.empty ? null : new PluginRun(table, ctx);
+ */
 export interface PluginTable {
   readonly version: number;
   /** No enabled plugin at all: the proxy skips the pipeline entirely (passthrough fast path). */
@@ -92,6 +109,11 @@ export interface PluginTable {
   readonly nodePdks: ReadonlyMap<string, NodePdk>;
 }
 
+/**
+ * What a table build needs besides the rows and registry.
+ * @example
+ * await buildPluginTable(rows, registry, { version: snapshot.version, environment });
+ */
 export interface PluginTableOptions {
   version: number;
   environment: PdkEnvironment;
