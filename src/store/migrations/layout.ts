@@ -3,7 +3,8 @@
 // database indexes and enforces — id (primary key), one `u_<field>` column per unique field, one
 // `cache_key` column for a composite cache key (Kong keeps `cache_key` UNIQUE, e.g. one plugin
 // per name+route+service+consumer), one `fk_<field>` column per foreign key with a real
-// FOREIGN KEY constraint, `tags` for tag filters and `created_at`.
+// FOREIGN KEY constraint, `tags` for tag filters, `created_at`, and `expires_at` for rows written
+// with a `ttl` (Kong's ttl entities: the absolute expiry is stored, `ttl` itself is not).
 import { compositeKey, foreignId } from '../memory/relations.ts';
 import type { ForeignKeyRelation, TableRelations } from '../memory/relations.ts';
 import type { Row } from '../types.ts';
@@ -31,13 +32,14 @@ export interface TableLayout {
 }
 
 export const CACHE_KEY_COLUMN = 'cache_key';
+export const EXPIRES_AT_COLUMN = 'expires_at';
 
 export function tableLayout(table: string, relations: TableRelations): TableLayout {
   const uniques = relations.uniqueFields.map((field) => ({ field, column: `u_${field}` }));
   const foreignKeys = relations.foreignKeys.map((fk) => ({ ...fk, column: `fk_${fk.field}` }));
   const cacheKey = compositeKey(relations);
   const columns = [
-    'id', 'doc', 'created_at', 'tags',
+    'id', 'doc', 'created_at', 'tags', EXPIRES_AT_COLUMN,
     ...uniques.map((u) => u.column),
     ...(cacheKey ? [CACHE_KEY_COLUMN] : []),
     ...foreignKeys.map((fk) => fk.column),
@@ -57,13 +59,15 @@ function tagsOf(row: Row): string[] | null {
   return Array.isArray(row.tags) ? row.tags.filter((tag): tag is string => typeof tag === 'string') : null;
 }
 
-/** Column values for `row`, in `layout.columns` order. */
-export function rowValues(layout: TableLayout, row: Row, dialect: SqlDialect): unknown[] {
+/** Column values for `row` (its `ttl` already turned into `expiresAt`), in `layout.columns` order. */
+export function rowValues(layout: TableLayout, row: Row, expiresAt: number | null, dialect: SqlDialect): unknown[] {
+  const { ttl: _ttl, ...document } = row as Row & { ttl?: unknown };
   const values: unknown[] = [
     row.id,
-    JSON.stringify(row),
+    JSON.stringify(document),
     typeof row.created_at === 'number' ? row.created_at : null,
     dialect.encodeTags(tagsOf(row)),
+    expiresAt,
   ];
   for (const unique of layout.uniques) values.push(uniqueValue(row[unique.field]));
   if (layout.cacheKey) {
@@ -91,13 +95,18 @@ export function createTableSql(layout: TableLayout, dialect: SqlDialect): string
     `doc ${textType} NOT NULL`,
     `created_at ${numberType}`,
     `tags ${tagsType}`,
+    `${EXPIRES_AT_COLUMN} ${numberType}`,
     ...layout.uniques.map((u) => `${quoteIdentifier(u.column)} ${textType} UNIQUE`),
     ...(layout.cacheKey ? [`${CACHE_KEY_COLUMN} ${textType} UNIQUE`] : []),
     ...layout.foreignKeys.map((fk) =>
       `${quoteIdentifier(fk.column)} ${textType} REFERENCES ${quoteIdentifier(fk.reference)} (id) ` +
       `ON DELETE ${ON_DELETE_SQL[fk.onDelete]}${dialect.foreignKeySuffix}`),
   ];
-  const statements = [`CREATE TABLE IF NOT EXISTS ${layout.quoted} (\n  ${lines.join(',\n  ')}\n)`];
+  const statements = [
+    `CREATE TABLE IF NOT EXISTS ${layout.quoted} (\n  ${lines.join(',\n  ')}\n)`,
+    `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${layout.table}_${EXPIRES_AT_COLUMN}_idx`)} ON ${layout.quoted} ` +
+      `(${EXPIRES_AT_COLUMN}) WHERE ${EXPIRES_AT_COLUMN} IS NOT NULL`,
+  ];
   for (const fk of layout.foreignKeys) {
     statements.push(`CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${layout.table}_${fk.column}_idx`)} ON ${layout.quoted} (${quoteIdentifier(fk.column)})`);
   }

@@ -34,6 +34,8 @@ export interface PostgresStoreOptions {
   /** db_update_frequency in ms: the version-row poll behind LISTEN (default 5000). */
   pollIntervalMs?: number;
   relations?: Record<string, RelationSource>;
+  /** Clock in epoch seconds (ttl expiry); tests pass a fake one. */
+  now?: () => number;
 }
 
 function clientConfig(options: PostgresStoreOptions): ClientConfig {
@@ -60,7 +62,7 @@ class PostgresDatabase implements MigrationDatabase {
 
   constructor(options: PostgresStoreOptions) {
     this.options = options;
-    this.tables = new SqlTables(postgresDialect, options.relations);
+    this.tables = new SqlTables(postgresDialect, options.relations, options.now);
     this.pool = new pg.Pool({ ...clientConfig(options), max: options.poolSize ?? 10 });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);

@@ -22,9 +22,13 @@ export class SqlTables {
    */
   private readonly created = new Map<string, SqlSession>();
 
-  constructor(dialect: SqlDialect, sources?: Record<string, RelationSource>) {
+  /** Clock in epoch seconds, for ttl expiry (tests pass a fake one). */
+  readonly now: () => number;
+
+  constructor(dialect: SqlDialect, sources?: Record<string, RelationSource>, now?: () => number) {
     this.dialect = dialect;
     this.fixedSources = sources;
+    this.now = now ?? (() => Date.now() / 1000);
   }
 
   relations(): RelationMap {

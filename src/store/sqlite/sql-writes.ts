@@ -3,12 +3,14 @@
 // Kong's err_t with the same codes, messages and fields as the memory adapter
 // (kong/db/strategies/postgres: "UNIQUE violation detected on '{name="foo"}'", …).
 import { ErrorCode, KongError, luaRepr } from '../../core/errors.ts';
-import { foreignId, referencingKeys } from '../memory/relations.ts';
+import { foreignId } from '../memory/relations.ts';
 import { quoteIdentifier } from '../migrations/dialect.ts';
 import type { SqlSession } from '../migrations/dialect.ts';
-import { CACHE_KEY_COLUMN, rowValues } from '../migrations/layout.ts';
+import { CACHE_KEY_COLUMN, EXPIRES_AT_COLUMN, rowValues } from '../migrations/layout.ts';
 import type { ForeignColumn, TableLayout } from '../migrations/layout.ts';
 import type { Row } from '../types.ts';
+import { deleteRow, purgeExpired } from './sql-delete.ts';
+import type { RowRewriter } from './sql-delete.ts';
 import { parseDoc } from './sql-reads.ts';
 import type { SqlTables } from './sql-tables.ts';
 
@@ -33,86 +35,55 @@ async function rowExists(session: SqlSession, table: string, id: string): Promis
   return (await session.all(`SELECT 1 AS found FROM ${quoteIdentifier(table)} WHERE id = ?`, [id])).length > 0;
 }
 
+/** A row as callers see it: no stored `ttl`; the remaining whole seconds when it expires. */
+function outputRow(row: Row, expiresAt: number | null, now: number): Row {
+  const { ttl: _ttl, ...rest } = row as Row & { ttl?: unknown };
+  return expiresAt === null ? (rest as Row) : ({ ...rest, ttl: Math.max(0, Math.floor(expiresAt - now)) } as Row);
+}
+
 export class SqlWriter {
   private readonly tables: SqlTables;
+  private readonly rewriter: RowRewriter;
 
   constructor(tables: SqlTables) {
     this.tables = tables;
+    this.rewriter = (session, layout, row, expiresAt) => this.rewrite(session, layout, row, expiresAt);
   }
 
   async insert(session: SqlSession, table: string, row: Row): Promise<Row> {
     const layout = await this.tables.ensure(session, table);
-    this.checkForeignShapes(layout, row);
-    const placeholders = layout.columns.map(() => '?').join(', ');
-    const sql = `INSERT INTO ${layout.quoted} (${layout.columns.map(quoteIdentifier).join(', ')}) VALUES (${placeholders})`;
-    await this.guarded(session, layout, row, () => session.run(sql, rowValues(layout, row, this.tables.dialect)));
-    return row;
+    await purgeExpired(this.tables, session, this.rewriter, table);
+    return this.insertRow(session, layout, row);
   }
 
-  async update(session: SqlSession, table: string, id: string, row: Row): Promise<Row> {
+  /** `keepExpiry`: an update without `ttl` keeps the row's expiry (Kong's update); upsert replaces it. */
+  async update(session: SqlSession, table: string, id: string, row: Row, keepExpiry = true): Promise<Row> {
     const next = { ...row, id };
     if (!(await this.tables.exists(session, table))) throw notFound(id);
+    await purgeExpired(this.tables, session, this.rewriter, table);
     const layout = this.tables.layout(table);
+    const current = await session.all(`SELECT ${EXPIRES_AT_COLUMN} FROM ${layout.quoted} WHERE id = ?`, [id]);
+    if (current.length === 0) throw notFound(id);
     this.checkForeignShapes(layout, next);
-    const changed = await this.guarded(session, layout, next, () => this.rewrite(session, layout, next));
-    if (changed === 0) throw notFound(id);
-    return next;
+    const previous = current[0]![EXPIRES_AT_COLUMN];
+    const requested = this.expiry(next);
+    const expiresAt = requested !== undefined ? requested
+      : keepExpiry && previous !== null && previous !== undefined ? Number(previous) : null;
+    await this.guarded(session, layout, next, () => this.rewrite(session, layout, next, expiresAt));
+    return outputRow(next, expiresAt, this.tables.now());
   }
 
   async upsert(session: SqlSession, table: string, row: Row): Promise<Row> {
-    const present = (await this.tables.exists(session, table)) && (await rowExists(session, table, row.id));
-    return present ? this.update(session, table, row.id, row) : this.insert(session, table, row);
+    const layout = await this.tables.ensure(session, table);
+    await purgeExpired(this.tables, session, this.rewriter, table);
+    return (await rowExists(session, table, row.id)) ? this.update(session, table, row.id, row, false) : this.insertRow(session, layout, row);
   }
 
-  /**
-   * Kong's delete (spec §1.11): cascades along `cascade` foreign keys (recursively), nulls
-   * `null` ones, and refuses when a `restrict` reference would survive. Returns whether a row
-   * was deleted (deleting a missing row is not an error and changes nothing).
-   */
+  /** Kong's delete (spec §1.11); whether a row was deleted (a missing row changes nothing). */
   async delete(session: SqlSession, table: string, id: string): Promise<boolean> {
-    if (!(await this.tables.exists(session, table)) || !(await rowExists(session, table, id))) return false;
-    const relations = this.tables.relations();
-    const doomed = new Map<string, Set<string>>([[table, new Set([id])]]);
-    const queue: Array<[string, string]> = [[table, id]];
-    const restricted: Array<{ child: string; childId: string; parent: string }> = [];
-    const nulled: Array<{ child: string; row: Row; field: string }> = [];
-    while (queue.length > 0) {
-      const [parentTable, parentId] = queue.shift()!;
-      for (const { table: child, fk } of referencingKeys(relations, parentTable)) {
-        if (!(await this.tables.exists(session, child))) continue;
-        const column = quoteIdentifier(`fk_${fk.field}`);
-        const rows = await session.all(`SELECT id, doc FROM ${quoteIdentifier(child)} WHERE ${column} = ? ORDER BY id`, [parentId]);
-        for (const { id: childId, doc } of rows) {
-          const key = String(childId);
-          if (fk.onDelete === 'restrict') restricted.push({ child, childId: key, parent: parentTable });
-          else if (fk.onDelete === 'null') nulled.push({ child, row: parseDoc(doc), field: fk.field });
-          else if (!doomed.get(child)?.has(key)) {
-            if (!doomed.has(child)) doomed.set(child, new Set());
-            doomed.get(child)!.add(key);
-            queue.push([child, key]);
-          }
-        }
-      }
-    }
-    // A restricting row only blocks the delete if the cascade does not remove it too.
-    const blocker = restricted.find((r) => !doomed.get(r.child)?.has(r.childId));
-    if (blocker) {
-      throw new KongError(
-        ErrorCode.FOREIGN_KEY_VIOLATION,
-        `an existing '${blocker.child}' entity references this '${blocker.parent}' entity`,
-        { '@referenced_by': blocker.child },
-      );
-    }
-    await session.run(this.tables.dialect.deferForeignKeys);
-    for (const { child, row, field } of nulled) {
-      if (doomed.get(child)?.has(row.id)) continue;
-      await this.rewrite(session, this.tables.layout(child), { ...row, [field]: null });
-    }
-    for (const [doomedTable, ids] of doomed) {
-      for (const doomedId of ids) await session.run(`DELETE FROM ${quoteIdentifier(doomedTable)} WHERE id = ?`, [doomedId]);
-    }
-    await session.run(this.tables.dialect.immediateForeignKeys);
-    return true;
+    if (!(await this.tables.exists(session, table))) return false;
+    await purgeExpired(this.tables, session, this.rewriter, table);
+    return deleteRow(this.tables, session, this.rewriter, table, id);
   }
 
   /** Replaces every entity table's content; foreign keys are checked against the complete set. */
@@ -122,7 +93,8 @@ export class SqlWriter {
       await session.run(`DELETE FROM ${quoteIdentifier(table)}`);
     }
     for (const [table, rows] of Object.entries(entities)) {
-      for (const row of rows) await this.insert(session, table, row as Row);
+      const layout = await this.tables.ensure(session, table);
+      for (const row of rows) await this.insertRow(session, layout, row as Row);
     }
     for (const table of Object.keys(entities)) {
       const layout = this.tables.layout(table);
@@ -138,10 +110,26 @@ export class SqlWriter {
     await session.run(this.tables.dialect.immediateForeignKeys);
   }
 
-  private rewrite(session: SqlSession, layout: TableLayout, row: Row): Promise<number> {
-    const [, ...values] = rowValues(layout, row, this.tables.dialect);
+  private async insertRow(session: SqlSession, layout: TableLayout, row: Row): Promise<Row> {
+    this.checkForeignShapes(layout, row);
+    const expiresAt = this.expiry(row) ?? null;
+    const placeholders = layout.columns.map(() => '?').join(', ');
+    const sql = `INSERT INTO ${layout.quoted} (${layout.columns.map(quoteIdentifier).join(', ')}) VALUES (${placeholders})`;
+    await this.guarded(session, layout, row, () => session.run(sql, rowValues(layout, row, expiresAt, this.tables.dialect)));
+    return outputRow(row, expiresAt, this.tables.now());
+  }
+
+  private rewrite(session: SqlSession, layout: TableLayout, row: Row, expiresAt: number | null): Promise<number> {
+    const [, ...values] = rowValues(layout, row, expiresAt, this.tables.dialect);
     const assignments = layout.columns.slice(1).map((column) => `${quoteIdentifier(column)} = ?`).join(', ');
     return session.run(`UPDATE ${layout.quoted} SET ${assignments} WHERE id = ?`, [...values, row.id]);
+  }
+
+  /** The absolute expiry a write asks for: `ttl` seconds from now; 0/null none; absent: undefined. */
+  private expiry(row: Row): number | null | undefined {
+    const ttl = (row as { ttl?: unknown }).ttl;
+    if (ttl === undefined) return undefined;
+    return typeof ttl === 'number' && ttl > 0 ? this.tables.now() + ttl : null;
   }
 
   /** A foreign value that is not an `{id}` can never match: refuse it as Kong does (code 4). */

@@ -28,6 +28,8 @@ export interface SqliteStoreOptions {
   pollIntervalMs?: number;
   /** Constraint metadata per table; defaults to the entity registry. */
   relations?: Record<string, RelationSource>;
+  /** Clock in epoch seconds (ttl expiry); tests pass a fake one. */
+  now?: () => number;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -67,7 +69,7 @@ class SqliteDatabase implements MigrationDatabase {
 
   constructor(options: SqliteStoreOptions) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-    this.tables = new SqlTables(sqliteDialect, options.relations);
+    this.tables = new SqlTables(sqliteDialect, options.relations, options.now);
     // A short driver timeout: longer waits happen in retryWhileBusy, off the event loop.
     this.writer = new SqliteSession(new DatabaseSync(options.path, { timeout: 20, enableForeignKeyConstraints: true }));
   }
