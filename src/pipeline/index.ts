@@ -11,3 +11,5 @@ export { LogQueue } from './log-queue.ts';
 export type { LogQueueOptions, QueueParameters } from './log-queue.ts';
 export { createPluginHarness, pluginRow } from './harness.ts';
 export type { HarnessOptions, HarnessRequest, HarnessResult, HarnessUpstream, PluginHarness } from './harness.ts';
+export { IncomingRequestView } from './incoming-request.ts';
+export type { IncomingRequestFacts } from './incoming-request.ts';

@@ -40,6 +40,8 @@ export class PluginRun {
   readonly ctx: PluginRequestContext;
   private readonly table: PluginTable;
   private base: Pdk | null = null;
+  /** Each plugin's `kong` view, made on its first phase and reused by its later ones. */
+  private views: Map<ConfiguredPlugin, Pdk> | null = null;
   /** Configs collected by access; null until access ran (later phases then use the globals). */
   private collected: ConfiguredPlugin[] | null = null;
   /** Name of the plugin whose handler threw, if any (Kong marks the request "unexpected"). */
@@ -191,6 +193,12 @@ export class PluginRun {
   }
 
   private pluginPdk(configured: ConfiguredPlugin): Pdk {
-    return pdkForPlugin(this.pdk(), this.ctx, configured.plugin.name, new PluginLog(configured.logger, this.ctx));
+    this.views ??= new Map();
+    let view = this.views.get(configured);
+    if (view === undefined) {
+      view = pdkForPlugin(this.pdk(), this.ctx, configured.plugin.name, new PluginLog(configured.logger, this.ctx));
+      this.views.set(configured, view);
+    }
+    return view;
   }
 }
