@@ -1,10 +1,11 @@
 // The ONE registry of LLM provider drivers, keyed by Kong's `model.provider` value.
 // Add a provider here and nowhere else.
 
+import { geminiDriver } from './gemini/index.ts';
 import { openaiDriver } from './openai/driver.ts';
 import type { ProviderDriver } from './types.ts';
 
-const DRIVERS: readonly ProviderDriver[] = [openaiDriver];
+const DRIVERS: readonly ProviderDriver[] = [openaiDriver, geminiDriver];
 
 export const PROVIDERS: ReadonlyMap<string, ProviderDriver> = new Map(DRIVERS.map((driver) => [driver.name, driver]));
 

@@ -5,6 +5,7 @@
 import type { LlmConf } from '../../conf.ts';
 import type { ChatRequest, EmbeddingsRequest } from '../../protocols/openai.ts';
 import type { RouteType } from '../../protocols/route-types.ts';
+import { errorTransformingTo, noTransformer } from '../../translation-errors.ts';
 import { composeUpstream } from '../../upstream.ts';
 import type { ProviderDriver, StreamFraming, Translation, UpstreamInput, UpstreamRequest } from '../types.ts';
 import { isVertexMode, toGeminiChat, toGeminiEmbeddings } from './request.ts';
@@ -54,15 +55,12 @@ export const geminiDriver: ProviderDriver = {
   streamFraming,
   upstream,
   toNative(routeType, request, context) {
-    if (routeType === 'llm/v1/chat') {
-      const result = toGeminiChat(request as ChatRequest, context);
-      return result.ok ? result : { ok: false, message: `error transforming to gemini://${routeType}: ${result.message}` };
-    }
-    if (routeType === 'llm/v1/embeddings') {
-      const result = toGeminiEmbeddings(request as EmbeddingsRequest, context);
-      return result.ok ? result : { ok: false, message: `error transforming to gemini://${routeType}: ${result.message}` };
-    }
-    return { ok: false, message: `no transformer for gemini://${routeType}` };
+    let result;
+    if (routeType === 'llm/v1/chat') result = toGeminiChat(request as ChatRequest, context);
+    else if (routeType === 'llm/v1/embeddings') result = toGeminiEmbeddings(request as EmbeddingsRequest, context);
+    else return noTransformer('gemini', routeType);
+    // Kong's gemini driver appends the detail to "error transforming to gemini://<route>".
+    return result.ok ? result : errorTransformingTo('gemini', routeType, result.message);
   },
   fromNative(routeType, body, context) {
     if (routeType === 'llm/v1/chat') return fromGeminiChat(body, context);
