@@ -36,7 +36,8 @@ test('reads the body once on demand and keeps it for the upstream request', asyn
     assert.equal(view.bufferedBody, null);
     const [first, second] = await Promise.all([view.readBody(), view.readBody()]);
     assert.equal(first, second);
-    return `${view.method} ${view.headers['x-test']} ${view.bufferedBody?.toString()}`;
+    const kept = view.bufferedBody as Buffer | null;
+    return `${view.method} ${view.headers['x-test']} ${kept?.toString()}`;
   });
   assert.equal(text, 'POST yes hello body');
 });
