@@ -166,6 +166,17 @@ test('prepare runs once per plugin row per config version, not per request', asy
   assert.equal(prepared, 2);
 });
 
+test('protocols only select the subsystem: stream-only rows are skipped, https-only rows run on http', async () => {
+  const plugins = [tracer('t-stream', 10), tracer('t-https', 20)];
+  const stream = { ...pluginRow('t-stream', {}), protocols: ['tcp', 'tls'] };
+  const https = { ...pluginRow('t-https', {}), protocols: ['https'] };
+  const harness = await createPluginHarness({ plugins, rows: [stream, https] });
+  const result = await harness.request({ route, service, scheme: 'http' });
+  const trace = result.ctx.shared.trace as string[];
+  assert.ok(trace.includes('t-https:access'));
+  assert.ok(!trace.some((entry) => entry.startsWith('t-stream')));
+});
+
 test('disabled rows are skipped; a row of a plugin not loaded fails the table build', async () => {
   const harness = await createPluginHarness({ plugins: [tracer('t-off', 1)], rows: [pluginRow('t-off', {}, { enabled: false })] });
   assert.equal(harness.table.empty, true);

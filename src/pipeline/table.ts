@@ -31,6 +31,8 @@ export const PRECEDENCE_LEVELS: ReadonlyArray<readonly [route: boolean, service:
   [false, false, true], [true, false, false], [false, true, false], [false, false, false],
 ];
 
+const HTTP_SUBSYSTEM = new Set(['http', 'https', 'grpc', 'grpcs']);
+
 function scopeKey(route: string | null, service: string | null, consumer: string | null): string {
   return `${route ?? ''}|${service ?? ''}|${consumer ?? ''}`;
 }
@@ -132,7 +134,9 @@ export async function buildPluginTable(rows: readonly Plugin[], registry: Plugin
   const nodePdks = new Map<string, NodePdk>();
   const loggers = new Map<string, Logger>();
   for (const row of rows) {
-    if (!row.enabled) continue;
+    // `protocols` only picks the subsystem (kong-core §5.1): stream-only rows never run here, and
+    // an `https`-only row still runs for plain http.
+    if (!row.enabled || !row.protocols.some((protocol) => HTTP_SUBSYSTEM.has(protocol))) continue;
     const plugin = registry.get(row.name);
     if (plugin === undefined) throw new Error(`${row.name} plugin is in use but not enabled`);
     let nodePdk = nodePdks.get(plugin.name);
