@@ -169,11 +169,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     readSession: () => readSession,
     writeTransaction: (work) => database.transaction(work),
     bumpVersion: async (session) => {
-      const rows = await session.all(`UPDATE ${VERSION_TABLE} SET version = version + 1 WHERE id = 1 RETURNING version`);
-      const next = Number(rows[0]!.version);
-      // Delivered at COMMIT, and only if it commits.
-      await session.run(`SELECT pg_notify('${CHANGES_CHANNEL}', ?)`, [String(next)]);
-      return next;
+      // One round trip: bump, and NOTIFY the cluster (delivered at COMMIT, and only if it commits).
+      const rows = await session.all(
+        `WITH bumped AS (UPDATE ${VERSION_TABLE} SET version = version + 1 WHERE id = 1 RETURNING version) ` +
+        `SELECT version, pg_notify('${CHANGES_CHANNEL}', version::text) FROM bumped`,
+      );
+      return Number(rows[0]!.version);
     },
     translateError: translatePostgresError,
     close: async () => {

@@ -78,7 +78,7 @@ class SqlCore {
           const tx: TxContext = { session, changed: false, finished: false, depth: 0, chain: Promise.resolve() };
           try {
             const value = await work(tx);
-            for (let settled = null; settled !== tx.chain;) {
+            for (let settled: Promise<unknown> | null = null; settled !== tx.chain;) {
               settled = tx.chain;
               await settled;
             }

@@ -94,7 +94,9 @@ export class SqlWriter {
     }
     for (const [table, rows] of Object.entries(entities)) {
       const layout = await this.tables.ensure(session, table);
-      for (const row of rows) await this.insertRow(session, layout, row as Row);
+      // No savepoint per row: any failure aborts the whole load, and with foreign keys deferred
+      // a failure here is a primary-key or unique one, explained without further queries.
+      for (const row of rows) await this.insertRow(session, layout, row as Row, false);
     }
     for (const table of Object.keys(entities)) {
       const layout = this.tables.layout(table);
@@ -110,12 +112,12 @@ export class SqlWriter {
     await session.run(this.tables.dialect.immediateForeignKeys);
   }
 
-  private async insertRow(session: SqlSession, layout: TableLayout, row: Row): Promise<Row> {
+  private async insertRow(session: SqlSession, layout: TableLayout, row: Row, savepoint = true): Promise<Row> {
     this.checkForeignShapes(layout, row);
     const expiresAt = this.expiry(row) ?? null;
     const placeholders = layout.columns.map(() => '?').join(', ');
     const sql = `INSERT INTO ${layout.quoted} (${layout.columns.map(quoteIdentifier).join(', ')}) VALUES (${placeholders})`;
-    await this.guarded(session, layout, row, () => session.run(sql, rowValues(layout, row, expiresAt, this.tables.dialect)));
+    await this.guarded(session, layout, row, () => session.run(sql, rowValues(layout, row, expiresAt, this.tables.dialect)), savepoint);
     return outputRow(row, expiresAt, this.tables.now());
   }
 
@@ -141,8 +143,10 @@ export class SqlWriter {
   }
 
   /** Runs one statement and turns a constraint failure into Kong's err_t. */
-  private async guarded(session: SqlSession, layout: TableLayout, row: Row, statement: () => Promise<number>): Promise<number> {
-    const savepoints = this.tables.dialect.statementSavepoints;
+  private async guarded(
+    session: SqlSession, layout: TableLayout, row: Row, statement: () => Promise<number>, savepoint = true,
+  ): Promise<number> {
+    const savepoints = savepoint && this.tables.dialect.statementSavepoints;
     if (savepoints) await session.run('SAVEPOINT portico_statement');
     try {
       const changed = await statement();

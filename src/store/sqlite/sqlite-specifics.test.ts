@@ -163,7 +163,7 @@ describe('sqlite migrations', () => {
     assert.equal(await bootstrap(migrations), false, 'already bootstrapped');
     await reset(migrations);
     assert.equal((await migrationsStatus(migrations)).bootstrapped, false);
-    migrations.close();
+    await migrations.close();
     const again = await createSqliteStore({ path });
     assert.deepEqual(await again.all('services'), []);
     await again.close();
@@ -185,6 +185,6 @@ describe('sqlite migrations', () => {
     assert.deepEqual(await finish(migrations, steps), ['001_b']);
     assert.deepEqual(await up(migrations, steps), []);
     assert.deepEqual(log, ['000_a:up', '000_a:teardown', '001_b:up', '002_c:up', '001_b:teardown']);
-    migrations.close();
+    await migrations.close();
   });
 });

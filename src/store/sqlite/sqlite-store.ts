@@ -111,10 +111,21 @@ class SqliteDatabase implements MigrationDatabase {
 }
 
 /** A migrations handle on a SQLite file, for `portico migrations …`. Close it with `close()`. */
-export async function openSqliteMigrations(options: SqliteStoreOptions): Promise<MigrationDatabase & { close(): void }> {
-  const db = new SqliteDatabase(options);
-  await db.configure();
-  return db;
+export async function openSqliteMigrations(options: SqliteStoreOptions): Promise<MigrationDatabase & { close(): Promise<void> }> {
+  const database = new SqliteDatabase(options);
+  try {
+    await database.configure();
+  } catch (error) {
+    database.close();
+    throw translateSqliteError(error);
+  }
+  return {
+    dialect: database.dialect,
+    tables: database.tables,
+    transaction: (work) => database.transaction(work),
+    dropAll: () => database.dropAll(),
+    close: async () => database.close(),
+  };
 }
 
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
