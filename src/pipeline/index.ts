@@ -13,3 +13,4 @@ export { createPluginHarness, pluginRow } from './harness.ts';
 export type { HarnessOptions, HarnessRequest, HarnessResult, HarnessUpstream, PluginHarness } from './harness.ts';
 export { IncomingRequestView } from './incoming-request.ts';
 export type { IncomingRequestFacts } from './incoming-request.ts';
+export { changedTables, onConfigChange, onEntityChange } from './cache-invalidation.ts';
