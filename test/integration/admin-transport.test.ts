@@ -42,6 +42,18 @@ test('GET / answers Kong\'s node information with the standard admin headers', a
   assert.equal(res.body.pids.workers.length, 1);
 });
 
+test('GET /endpoints lists every route template, sorted segment-wise', async () => {
+  const { data } = (await call(admin.url, 'GET', '/endpoints')).body as { data: string[] };
+  for (const path of ['/', '/services/{services}/routes/{routes}', '/routes/{routes}/service', '/upstreams/{upstreams}/targets/all', '/config', '/schemas/plugins/{name}']) {
+    assert.ok(data.includes(path), path);
+  }
+  assert.ok(!data.includes('/targets'));
+  assert.ok(!data.includes('/snis/{snis}/certificate'));
+  assert.ok(data.indexOf('/services/{services}') < data.indexOf('/services/{services}/routes'));
+  const key = (p: string) => p.replaceAll('/', '\u0000');
+  assert.deepEqual(data, [...data].sort((a, b) => (key(a) < key(b) ? -1 : 1)));
+});
+
 test('the request Origin is echoed', async () => {
   const res = await call(admin.url, 'GET', '/status', { headers: { origin: 'http://gui.example' } });
   assert.equal(res.headers.get('access-control-allow-origin'), 'http://gui.example');

@@ -16,9 +16,13 @@ async function pluginsInUse(deps: AdminDeps): Promise<string[]> {
   return [...new Set(rows.map((row) => String(row.name)))].sort();
 }
 
-/** `/endpoints`: Kong lists its Lapis routes sorted; /robots.txt is an nginx location, not a route. */
+/**
+ * `/endpoints`: Kong sorts its Lapis routes segment-wise (`/` compared as the lowest byte, so
+ * `/services/{services}` comes before `/services-x`); /robots.txt is an nginx location, not a route.
+ */
 function sortEndpoints(paths: string[]): string[] {
-  return paths.filter((p) => p !== '/robots.txt').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const key = (path: string): string => path.replaceAll('/', '\u0000');
+  return paths.filter((p) => p !== '/robots.txt').sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 export function registerInfoRoutes(router: AdminRouter<RouteHandler>, deps: AdminDeps): void {
