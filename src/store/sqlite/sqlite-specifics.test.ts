@@ -83,6 +83,14 @@ describe('sqlite store: several instances on one file', () => {
 });
 
 describe('sqlite store: failures change nothing', () => {
+  it('reports a file it cannot open as DatabaseUnavailableError', async () => {
+    await assert.rejects(createSqliteStore({ path: join(dir, 'missing-dir', 'x.db') }), (error: unknown) => {
+      assert.ok(error instanceof DatabaseUnavailableError);
+      assert.match(error.message, /^database unavailable: /);
+      return true;
+    });
+  });
+
   it('stores SQL-looking and unicode values verbatim', async () => {
     const store = await createSqliteStore({ path: freshPath() });
     const name = `x'); DROP TABLE services; --`;

@@ -110,9 +110,17 @@ class SqliteDatabase implements MigrationDatabase {
   }
 }
 
+function openDatabase(options: SqliteStoreOptions): SqliteDatabase {
+  try {
+    return new SqliteDatabase(options);
+  } catch (error) {
+    throw translateSqliteError(error);
+  }
+}
+
 /** A migrations handle on a SQLite file, for `portico migrations …`. Close it with `close()`. */
 export async function openSqliteMigrations(options: SqliteStoreOptions): Promise<MigrationDatabase & { close(): Promise<void> }> {
-  const database = new SqliteDatabase(options);
+  const database = openDatabase(options);
   try {
     await database.configure();
   } catch (error) {
@@ -129,7 +137,7 @@ export async function openSqliteMigrations(options: SqliteStoreOptions): Promise
 }
 
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  const database = new SqliteDatabase(options);
+  const database = openDatabase(options);
   let reader: SqliteSession | null = null;
   try {
     await database.configure();
