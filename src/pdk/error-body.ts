@@ -87,3 +87,17 @@ export function renderError(format: ErrorFormat, message: string, requestId: str
 export function defaultErrorMessage(status: number): string {
   return HTTP_ERROR_MESSAGES[status] ?? `The upstream server responded with ${status}`;
 }
+
+// kong/pdk/response.lua: HTTP status → grpc-status for errors on gRPC requests (others: 2 UNKNOWN).
+const GRPC_STATUS: Record<number, number> = {
+  200: 0, 400: 3, 401: 16, 403: 7, 404: 5, 409: 6, 429: 8, 499: 1, 500: 13, 501: 12, 503: 14, 504: 4,
+};
+
+/**
+ * The grpc-status Kong answers a gRPC request's error with.
+ * @example
+ * grpcStatusFor(401); // 16 (UNAUTHENTICATED)
+ */
+export function grpcStatusFor(status: number): number {
+  return GRPC_STATUS[status] ?? 2;
+}

@@ -18,7 +18,7 @@ export type { ConsumerLoader } from './client.ts';
 export { decodeBody, parseForm } from './body.ts';
 export type { BodyResult, FormValue, ParsedBody } from './body.ts';
 export { parseQuery, headerKey } from './request.ts';
-export { errorFormatFor, renderError, defaultErrorMessage, ERROR_CONTENT_TYPES } from './error-body.ts';
+export { errorFormatFor, renderError, defaultErrorMessage, grpcStatusFor, ERROR_CONTENT_TYPES } from './error-body.ts';
 export type { ErrorFormat } from './error-body.ts';
 export { fromKongPdkModule, isKongPdkModule } from './kong-pdk-adapter.ts';
 export type { KongPdkModule } from './kong-pdk-adapter.ts';

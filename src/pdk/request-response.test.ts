@@ -80,6 +80,11 @@ test('kong.response.error renders the template chosen by Accept, or by a given C
   custom.kong.response.error(499);
   assert.match(String(custom.ctx.exit?.body), /"message":"The upstream server responded with 499"/);
   assert.throws(() => custom.kong.response.error(302), /between 400 and 599/);
+  const grpc = testPdk({ headers: { 'content-type': 'application/grpc', accept: 'text/html' } });
+  grpc.kong.response.error(429);
+  assert.equal(grpc.ctx.exit?.body, '');
+  assert.equal(grpc.kong.response.get_header('grpc-status'), '8');
+  assert.equal(grpc.kong.response.get_header('grpc-message'), 'Too many requests');
 });
 
 test('kong.response headers and body_filter buffering with get_raw_body/set_raw_body', () => {

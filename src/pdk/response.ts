@@ -2,7 +2,7 @@
 // any phase before the body, the body in response/body_filter, and the two short circuits:
 // exit (plain body, JSON for objects, no request_id) and error (Kong's templates, request_id).
 import type { PhaseName, PluginRequestContext } from './context.ts';
-import { defaultErrorMessage, ERROR_CONTENT_TYPES, errorFormatFor, renderError } from './error-body.ts';
+import { defaultErrorMessage, ERROR_CONTENT_TYPES, errorFormatFor, grpcStatusFor, renderError } from './error-body.ts';
 import type { ResponseHeaderValue } from './headers.ts';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -112,10 +112,17 @@ export class ResponseApi {
   error(status: number, message?: string, headers?: Record<string, string | number | string[]>): void {
     checkExitPhase(this.ctx, 'error');
     if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error('code must be a number between 400 and 599');
+    const text = message ?? defaultErrorMessage(status);
+    const requestType = this.ctx.request.headers['content-type'];
+    if (typeof requestType === 'string' && requestType.startsWith('application/grpc')) {
+      // gRPC clients get no body: the error travels in grpc-status / grpc-message.
+      this.finish(status, '', null, 'error', { ...headers, 'grpc-status': String(grpcStatusFor(status)), 'grpc-message': text });
+      return;
+    }
     const given = headers === undefined ? undefined : findHeader(headers, 'content-type');
     const accept = this.ctx.request.headers.accept;
     const format = errorFormatFor(given ?? (Array.isArray(accept) ? accept.join(',') : accept));
-    const body = renderError(format, message ?? defaultErrorMessage(status), this.ctx.requestId);
+    const body = renderError(format, text, this.ctx.requestId);
     this.finish(status, body, given ?? ERROR_CONTENT_TYPES[format], 'error', headers);
   }
 

@@ -180,6 +180,9 @@ test('protocols only select the subsystem: stream-only rows are skipped, https-o
 test('disabled rows are skipped; a row of a plugin not loaded fails the table build', async () => {
   const harness = await createPluginHarness({ plugins: [tracer('t-off', 1)], rows: [pluginRow('t-off', {}, { enabled: false })] });
   assert.equal(harness.table.empty, true);
+  const noRoute = await harness.request({});
+  assert.equal(noRoute.status, 404);
+  assert.match(noRoute.body, /"message":"no Route matched with those values"/);
   await assert.rejects(
     createPluginHarness({ plugins: [], rows: [pluginRow('t-missing', {})] }),
     { message: 't-missing plugin is in use but not enabled' },

@@ -8,7 +8,7 @@
 //  * when access never ran (no route matched, rewrite exited) the later phases run the globals;
 //  * a handler that throws is logged with the plugin name; in access the client gets Kong's
 //    500 `{"message":"An unexpected error occurred"}`; log/body_filter failures are only logged.
-import { createRequestPdk, pdkForPlugin, PluginLog, type Pdk, type PluginRequestContext } from '../pdk/index.ts';
+import { createNodePdk, createRequestPdk, pdkForPlugin, PluginLog, type Pdk, type PluginRequestContext } from '../pdk/index.ts';
 import { logFailure } from './registry.ts';
 import type { ConfiguredPlugin, PluginTable } from './table.ts';
 
@@ -186,8 +186,8 @@ export class PluginRun {
 
   private pdk(): Pdk {
     if (this.base === null) {
-      const first = this.table.nodePdks.values().next().value!;
-      this.base = createRequestPdk(first, this.table.environment, this.ctx);
+      const node = this.table.nodePdks.values().next().value ?? createNodePdk(this.table.environment, 'kong');
+      this.base = createRequestPdk(node, this.table.environment, this.ctx);
     }
     return this.base;
   }
