@@ -13,7 +13,7 @@ import type { CrudEngine } from './crud/operations.ts';
 import { registerEntityRoutes } from './crud/routes.ts';
 import { createWriter } from './crud/writer.ts';
 import { registerSpecialRoutes } from './crud/special-routes.ts';
-import { certificateWriteHook, presentRow } from './crud/certificate-snis.ts';
+import { certificateDeleteHook, certificateWriteHook, presentRow } from './crud/certificate-snis.ts';
 import { registerTargetRoutes } from './crud/targets.ts';
 import { registerUpstreamHealthRoutes } from './crud/upstream-health.ts';
 import { registerInfoRoutes } from './endpoints/info.ts';
@@ -79,6 +79,7 @@ export function createAdminServer(deps: AdminDeps, options: AdminServerOptions =
       writer,
       present: (def, row) => presentRow(store, def, row),
       aroundWrite: entities.snis ? certificateWriteHook(store, writer, entities) : undefined,
+      deleteRow: entities.snis ? certificateDeleteHook(store, dbless) : undefined,
     };
   };
   const input = (def: CrudEntity, ctx: AdminContext) => entityInput(def, ctx, deps.store());

@@ -179,6 +179,16 @@ test('certificates carry their SNIs and can be addressed by SNI name', async () 
   const byPut = await api('PUT', '/certificates/new.portico.test', { cert: CERT, key: KEY });
   assert.equal(byPut.status, 200, byPut.text);
   assert.deepEqual(byPut.body.snis, ['new.portico.test']);
+  // Deleting takes the SNIs along, unless a service still uses the certificate (restrict).
+  const svc = (await api('POST', '/services', { protocol: 'https', host: 'h', client_certificate: { id: byPut.body.id } })).body;
+  const restricted = await api('DELETE', '/certificates/new.portico.test');
+  assert.equal(restricted.status, 400);
+  assert.deepEqual(restricted.body.fields, { '@referenced_by': 'services' });
+  assert.equal((await api('GET', '/snis/new.portico.test')).status, 200, 'SNIs kept when the delete fails');
+  await api('DELETE', `/services/${svc.id}`);
+  assert.equal((await api('DELETE', '/certificates/new.portico.test')).status, 204);
+  assert.equal((await api('GET', '/snis/new.portico.test')).status, 404);
+  assert.equal((await api('GET', `/certificates/${byPut.body.id}`)).status, 404);
 });
 
 test('/schemas and validate endpoints', async () => {

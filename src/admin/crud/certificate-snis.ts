@@ -50,3 +50,19 @@ export function certificateWriteHook(store: Store, writer: EntityWriter, defs: C
     };
   };
 }
+
+/**
+ * Kong's certificates DAO deletes the SNIs before the certificate. Here both happen in one
+ * transaction, so a certificate still used as a `client_certificate` (restrict → 400) keeps its
+ * SNIs. DB-less writes fall through to the refusing writer.
+ */
+export function certificateDeleteHook(store: Store, dbless: boolean) {
+  return async (def: CrudEntity, row: Row): Promise<boolean> => {
+    if (def.name !== 'certificates' || dbless) return false;
+    await store.transaction(async (tx) => {
+      for (const sni of await allByForeign(tx, 'snis', 'certificate', row.id)) await tx.delete('snis', sni.id);
+      await tx.delete('certificates', row.id);
+    });
+    return true;
+  };
+}

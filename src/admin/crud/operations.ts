@@ -27,6 +27,8 @@ export interface CrudEngine {
    * transient fields from the row before it is stored; the returned `after` runs once it is.
    */
   aroundWrite?(def: CrudEntity, row: Row, input: Record<string, unknown>): Promise<{ row: Row; after: (stored: Row) => Promise<void> }>;
+  /** Entity-specific delete (certificates take their SNIs along); false = use the plain delete. */
+  deleteRow?(def: CrudEntity, row: Row): Promise<boolean>;
 }
 
 /** Runs one write with the engine's per-entity hooks, then presents the stored row. */
@@ -128,5 +130,6 @@ export async function deleteEntity(engine: CrudEngine, def: CrudEntity, key: str
   // answers 204 for an absent entity; only an existing one reaches the refusing strategy.
   if (!row) return;
   if (!belongs(row, scope)) throw notFound();
+  if (engine.deleteRow && await engine.deleteRow(def, row)) return;
   await engine.writer.delete(def.name, row.id, byField);
 }
