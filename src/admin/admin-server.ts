@@ -70,18 +70,21 @@ export function createAdminServer(deps: AdminDeps, options: AdminServerOptions =
     logger: deps.logger,
     maxBodySize: deps.settings.admin_client_max_body_size,
   });
-  const engine = (): CrudEngine => {
-    const store: Store = deps.store();
+  const engineOver = (store: Store, inTransaction: boolean): CrudEngine => {
     const writer = createWriter(store, dbless);
+    const withSnis = entities.snis !== undefined;
     return {
       store,
       defs: entities,
       writer,
       present: (def, row) => presentRow(store, def, row),
-      aroundWrite: entities.snis ? certificateWriteHook(store, writer, entities) : undefined,
-      deleteRow: entities.snis ? certificateDeleteHook(store, dbless) : undefined,
+      aroundWrite: withSnis ? certificateWriteHook(store, writer, entities) : undefined,
+      deleteRow: withSnis ? certificateDeleteHook(store, dbless) : undefined,
+      // DB-less refuses every write anyway; nested transactions are not needed.
+      transaction: dbless || inTransaction ? undefined : (work) => store.transaction((tx) => work(engineOver(tx, true))),
     };
   };
+  const engine = (): CrudEngine => engineOver(deps.store(), false);
   const input = (def: CrudEntity, ctx: AdminContext) => entityInput(def, ctx, deps.store());
   const routeOptions = { engine, input, skip: new Set(['targets']) };
 

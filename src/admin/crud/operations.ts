@@ -29,16 +29,24 @@ export interface CrudEngine {
   aroundWrite?(def: CrudEntity, row: Row, input: Record<string, unknown>): Promise<{ row: Row; after: (stored: Row) => Promise<void> }>;
   /** Entity-specific delete (certificates take their SNIs along); false = use the plain delete. */
   deleteRow?(def: CrudEntity, row: Row): Promise<boolean>;
+  /** The same engine over one store transaction: all of `work` is written, or none of it. */
+  transaction?<T>(work: (tx: CrudEngine) => Promise<T>): Promise<T>;
 }
 
-/** Runs one write with the engine's per-entity hooks, then presents the stored row. */
-async function persist(
-  engine: CrudEngine, def: CrudEntity, row: Row, input: Record<string, unknown>, write: (row: Row) => Promise<Row>,
-): Promise<Record<string, unknown>> {
-  const around = engine.aroundWrite ? await engine.aroundWrite(def, row, input) : null;
-  const stored = await write(around ? around.row : row);
-  if (around) await around.after(stored);
-  return engine.present(def, stored);
+type Write = (writer: EntityWriter, row: Row) => Promise<Row>;
+
+/**
+ * Runs one write with the engine's per-entity hooks, then presents the stored row. The hooks may
+ * write more rows (a certificate's SNIs), so everything runs in one transaction when available.
+ */
+async function persist(engine: CrudEngine, def: CrudEntity, row: Row, input: Record<string, unknown>, write: Write): Promise<Record<string, unknown>> {
+  const run = async (e: CrudEngine): Promise<Record<string, unknown>> => {
+    const around = e.aroundWrite ? await e.aroundWrite(def, row, input) : null;
+    const stored = await write(e.writer, around ? around.row : row);
+    if (around) await around.after(stored);
+    return e.present(def, stored);
+  };
+  return engine.transaction && engine.aroundWrite ? engine.transaction(run) : run(engine);
 }
 
 function belongs(row: Row, scope: ParentScope | undefined): boolean {
@@ -78,7 +86,7 @@ export async function createEntity(
 ): Promise<Record<string, unknown>> {
   const resolved = await resolveForeign(engine.store, engine.defs, def, withScope(input, scope));
   const row = await def.validate(resolved, 'insert');
-  return persist(engine, def, row, input, (r) => engine.writer.insert(def.name, r));
+  return persist(engine, def, row, input, (writer, r) => writer.insert(def.name, r));
 }
 
 /**
@@ -102,7 +110,7 @@ export async function upsertEntity(
   }
   const resolved = await resolveForeign(engine.store, engine.defs, def, withScope(body, scope));
   const row = await def.validate(resolved, 'upsert');
-  return persist(engine, def, row, input, (r) => engine.writer.upsert(def.name, r, byField));
+  return persist(engine, def, row, input, (writer, r) => writer.upsert(def.name, r, byField));
 }
 
 /** PATCH: merge onto the stored entity and revalidate; absent → 404 with Kong's err_t (code 6). */
@@ -120,7 +128,7 @@ export async function updateEntity(
   delete patch.id;
   const resolved = await resolveForeign(engine.store, engine.defs, def, withScope(patch, scope));
   const row = await def.validate(resolved, 'update', existing);
-  return persist(engine, def, row, input, (r) => engine.writer.update(def.name, existing.id, r, byField));
+  return persist(engine, def, row, input, (writer, r) => writer.update(def.name, existing.id, r, byField));
 }
 
 /** DELETE is idempotent: an absent entity is already deleted (204). */
