@@ -44,6 +44,11 @@ test('check_hash=1 answers 304 when the same text is posted again', async () => 
   assert.equal(again.status, 304);
   assert.equal(admin.applied.length, before, 'nothing re-applied');
   assert.equal((await postYaml(text, '?check_hash=true')).status, 201, 'only the literal 1 counts');
+  const inForm = await api('POST', '/config', {
+    body: new URLSearchParams({ config: text, check_hash: '1' }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(inForm.status, 304, 'options may also come as body fields');
 });
 
 test('config as a JSON document, a config= form field or a multipart file', async () => {

@@ -55,17 +55,25 @@ function loadFailure(error: unknown): AdminHttpError {
 /** One configuration load at a time per server, as Kong's declarative lock. */
 interface LoadLock { loading: boolean }
 
+/** Kong reads options from `self.params`: the query string or the body's own fields. */
+function option(ctx: AdminContext, name: string): string | null {
+  const fromQuery = ctx.query.get(name);
+  if (fromQuery !== null) return fromQuery;
+  const fromBody = ctx.body.args[name];
+  return typeof fromBody === 'string' || typeof fromBody === 'number' || typeof fromBody === 'boolean' ? String(fromBody) : null;
+}
+
 async function postConfig(ctx: AdminContext, deps: AdminDeps, lock: LoadLock): Promise<AdminReply> {
   requireDbless(deps);
   if (lock.loading) {
     throw new AdminHttpError(429, { message: 'Currently loading previous configuration' }, { 'Retry-After': '1' });
   }
   const input = postedConfig(ctx);
-  const flattenErrors = TRUTHY.has((ctx.query.get('flatten_errors') ?? '').toLowerCase());
+  const flattenErrors = TRUTHY.has((option(ctx, 'flatten_errors') ?? '').toLowerCase());
   const plugins = deps.availablePlugins?.();
   const { entities, hash } = loadDeclarative(input, plugins ? { flattenErrors, pluginNames: Object.keys(plugins) } : { flattenErrors });
   // check_hash only compares configurations sent as text, whose hash is that of the raw bytes.
-  if (ctx.query.get('check_hash') === '1' && typeof input === 'string' && hash === deps.getConfigHash()) {
+  if (option(ctx, 'check_hash') === '1' && typeof input === 'string' && hash === deps.getConfigHash()) {
     return { status: 304 };
   }
   lock.loading = true;
