@@ -10,6 +10,7 @@ import { STREAM_DONE } from '../providers/types.ts';
 import type { StreamItem, StreamSummary, StreamTranslator, TranslateContext, Translation } from '../providers/types.ts';
 import { SseParser } from '../streaming/sse-parser.ts';
 import { SummaryTracker } from '../streaming/summary.ts';
+import { wantsUsageChunk } from './chunks.ts';
 
 export interface OpenAiRequestOptions {
   /**
@@ -49,19 +50,14 @@ export function fromOpenAiNative(routeType: RouteType, body: unknown): Translati
   return { ok: true, value: record as unknown as CanonicalResponse };
 }
 
-/** True when the client itself asked for the usage chunk (then it is forwarded, else only recorded). */
-function clientWantsUsage(context: TranslateContext): boolean {
-  const options = context.request?.stream_options as { include_usage?: unknown } | undefined;
-  return options?.include_usage === true;
-}
-
 export class OpenAiStreamTranslator implements StreamTranslator {
   readonly #parser = new SseParser();
   readonly #tracker = new SummaryTracker();
   readonly #forwardUsage: boolean;
 
   constructor(context: TranslateContext) {
-    this.#forwardUsage = clientWantsUsage(context);
+    // The client's own request decides: forward the usage chunk, or only record it.
+    this.#forwardUsage = wantsUsageChunk(context.request);
   }
 
   push(chunk: Uint8Array | string): StreamItem[] {

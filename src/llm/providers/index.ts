@@ -2,10 +2,11 @@
 // Add a provider here and nowhere else.
 
 import { geminiDriver } from './gemini/index.ts';
+import { anthropicDriver } from './anthropic/driver.ts';
 import { openaiDriver } from './openai/driver.ts';
 import type { ProviderDriver } from './types.ts';
 
-const DRIVERS: readonly ProviderDriver[] = [openaiDriver, geminiDriver];
+const DRIVERS: readonly ProviderDriver[] = [openaiDriver, anthropicDriver, geminiDriver];
 
 export const PROVIDERS: ReadonlyMap<string, ProviderDriver> = new Map(DRIVERS.map((driver) => [driver.name, driver]));
 

@@ -77,11 +77,23 @@ export interface StreamSummary {
   completion_chars: number;
   /** True once the provider signalled the end of the answer (its terminator was seen). */
   completed: boolean;
+  /** Message of a provider error reported mid-stream, if any. */
+  error?: string;
 }
 
 /** The canonical terminator item; the SSE writer renders it as `data: [DONE]`. */
 export const STREAM_DONE = '[DONE]';
-export type StreamItem = CanonicalChunk | typeof STREAM_DONE;
+
+/** A provider error reported mid-stream, sent to the client as OpenAI does: `data: {"error":{...}}`. */
+export interface StreamErrorItem {
+  error: { message: string; type?: string; [key: string]: unknown };
+}
+
+export type StreamItem = CanonicalChunk | StreamErrorItem | typeof STREAM_DONE;
+
+export function isStreamError(item: StreamItem): item is StreamErrorItem {
+  return typeof item === 'object' && !('choices' in item) && typeof (item as StreamErrorItem).error === 'object';
+}
 
 /**
  * Converts a provider's streamed body to canonical chunks as bytes arrive. Memory is bounded by

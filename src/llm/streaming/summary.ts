@@ -2,7 +2,7 @@
 // generated text) so analytics can be produced at stream end without buffering the answer.
 
 import type { CanonicalChunk, Usage } from '../protocols/openai.ts';
-import { STREAM_DONE } from '../providers/types.ts';
+import { isStreamError, STREAM_DONE } from '../providers/types.ts';
 import type { StreamItem, StreamSummary } from '../providers/types.ts';
 
 export class SummaryTracker {
@@ -12,6 +12,7 @@ export class SummaryTracker {
   /** Records an item about to be emitted. `completed` is NOT set here: only the provider's own terminator sets it. */
   observe(item: StreamItem): void {
     if (item === STREAM_DONE) this.#doneEmitted = true;
+    else if (isStreamError(item)) this.#summary.error = item.error.message;
     else this.#chunk(item);
   }
 
