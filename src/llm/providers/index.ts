@@ -1,12 +1,13 @@
 // The ONE registry of LLM provider drivers, keyed by Kong's `model.provider` value.
 // Add a provider here and nowhere else.
 
+import { bedrockDriver } from './bedrock/index.ts';
 import { geminiDriver } from './gemini/index.ts';
 import { anthropicDriver } from './anthropic/driver.ts';
 import { openaiDriver } from './openai/driver.ts';
 import type { ProviderDriver } from './types.ts';
 
-const DRIVERS: readonly ProviderDriver[] = [openaiDriver, anthropicDriver, geminiDriver];
+const DRIVERS: readonly ProviderDriver[] = [openaiDriver, anthropicDriver, geminiDriver, bedrockDriver];
 
 export const PROVIDERS: ReadonlyMap<string, ProviderDriver> = new Map(DRIVERS.map((driver) => [driver.name, driver]));
 

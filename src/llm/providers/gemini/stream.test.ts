@@ -13,7 +13,7 @@ const conf: LlmConf = { route_type: 'llm/v1/chat', model: { provider: 'gemini', 
 const context = { conf, model: 'gemini-1.5-pro' };
 
 function contentOf(items: StreamItem[]): string {
-  return items.map((item) => (item === STREAM_DONE ? '' : String((item.choices[0] as { delta?: { content?: unknown } } | undefined)?.delta?.content ?? ''))).join('');
+  return items.map((item) => String((item as { choices?: Array<{ delta?: { content?: unknown } }> }).choices?.[0]?.delta?.content ?? '')).join('');
 }
 
 test('JSON-array stream split at every boundary → same chunks, [DONE] when the array closes, usage set', () => {
