@@ -57,15 +57,25 @@ function fieldDef(definition: unknown, where: string): FieldDef {
   return out as unknown as FieldDef;
 }
 
-/** kong-pdk exposes kong.ctx.shared as get/set calls; Portico's is a plain object. */
+/** kong-pdk reaches kong.ctx.shared through get/set calls; Portico's is a plain object. */
+class SharedAccessor {
+  private readonly shared: Record<string, unknown>;
+
+  constructor(shared: Record<string, unknown>) {
+    this.shared = shared;
+  }
+
+  get(key: string): unknown {
+    return this.shared[key];
+  }
+
+  set(key: string, value: unknown): void {
+    this.shared[key] = value;
+  }
+}
+
 function kongPdkView(kong: Pdk): Pdk {
-  const view = Object.create(kong) as Pdk;
-  const shared = kong.ctx.shared;
-  const accessor = Object.create(shared) as Record<string, unknown>;
-  Object.defineProperty(accessor, 'get', { value: (key: string) => shared[key], enumerable: false });
-  Object.defineProperty(accessor, 'set', { value: (key: string, value: unknown) => { shared[key] = value; }, enumerable: false });
-  view.ctx = { shared: accessor, plugin: kong.ctx.plugin };
-  return view;
+  return { ...kong, ctx: { shared: new SharedAccessor(kong.ctx.shared) as unknown as Record<string, unknown>, plugin: kong.ctx.plugin } };
 }
 
 /**

@@ -176,8 +176,19 @@ export function createRequestPdk(node: NodePdk, environment: PdkEnvironment, ctx
  * handler(pdkForPlugin(base, ctx, 'acl', log), conf);
  */
 export function pdkForPlugin(base: Pdk, ctx: PluginRequestContext, pluginName: string, log: PluginLog): Pdk {
-  const view = Object.create(base) as Pdk;
-  view.log = log;
-  view.ctx = { shared: ctx.shared, plugin: ctx.pluginContext(pluginName) };
-  return view;
+  // A plain literal of one fixed shape: Object.create(base) would turn every request's base into
+  // a prototype, which V8 makes expensive (microseconds per request).
+  return {
+    request: base.request,
+    response: base.response,
+    service: base.service,
+    client: base.client,
+    router: base.router,
+    cache: base.cache,
+    node: base.node,
+    version: base.version,
+    version_num: base.version_num,
+    log,
+    ctx: { shared: ctx.shared, plugin: ctx.pluginContext(pluginName) },
+  };
 }

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { definePlugin } from '../pdk/index.ts';
+import { definePlugin, PluginRequestContext } from '../pdk/index.ts';
 import { makeRoute, makeService } from '../router/test-fixtures.ts';
 import { createPluginHarness, pluginRow } from './harness.ts';
+import { PluginRun } from './runner.ts';
 
 const service = makeService({ name: 'body' });
 const route = makeRoute({ name: 'body', paths: ['/'], service: { id: service.id } });
@@ -77,4 +78,26 @@ test('an async access handler is awaited before the next plugin looks up its con
   const harness = await createPluginHarness({ plugins: [slowAuth, limit], rows });
   const result = await harness.request({ route, service });
   assert.equal(result.headers['x-limit'], '99');
+});
+
+test('phases return no promise when every handler is synchronous, a promise once one is async', async () => {
+  const sync = definePlugin({ name: 't-sync', version: '1', priority: 2, schema: { config }, access(kong) { kong.ctx.shared.sync = true; } });
+  const later = definePlugin({ name: 't-async', version: '1', priority: 1, schema: { config }, async access(kong) { await null; kong.ctx.shared.async = true; } });
+  const onlySync = await createPluginHarness({ plugins: [sync], rows: [pluginRow('t-sync', {})] });
+  const both = await createPluginHarness({ plugins: [sync, later], rows: [pluginRow('t-sync', {}), pluginRow('t-async', {})] });
+  const context = () => new PluginRequestContext({
+    requestId: 'r', route, service,
+    request: { method: 'GET', scheme: 'http', host: 'h', port: 80, path: '/', rawQuery: '', headers: {}, readBody: async () => Buffer.alloc(0),
+      forwardedScheme: 'http', forwardedHost: 'h', forwardedPort: 80, forwardedPath: '/' },
+    client: { ip: '1', forwardedIp: '1', port: 1, forwardedPort: 1 },
+  });
+  const syncCtx = context();
+  assert.equal(new PluginRun(onlySync.table, syncCtx).access(), undefined);
+  assert.equal(syncCtx.shared.sync, true);
+  const asyncCtx = context();
+  const pending = new PluginRun(both.table, asyncCtx).access();
+  assert.ok(pending instanceof Promise);
+  assert.equal(asyncCtx.shared.async, undefined);
+  await pending;
+  assert.equal(asyncCtx.shared.async, true);
 });

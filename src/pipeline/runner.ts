@@ -15,6 +15,10 @@ import type { ConfiguredPlugin, PluginTable } from './table.ts';
 type RunnablePhase = 'certificate' | 'rewrite' | 'access' | 'response' | 'header_filter' | 'body_filter' | 'log';
 
 const UNEXPECTED = 'An unexpected error occurred';
+const EMPTY = Buffer.alloc(0);
+
+/** A phase's completion: undefined when every handler was synchronous (no await needed). */
+export type Pending = Promise<void> | undefined;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -31,7 +35,7 @@ function stringHeaders(headers: Record<string, string | string[] | number | unde
  * passthrough path never allocates one).
  * @example
  * const run = new PluginRun(table, ctx);
- * await run.rewrite();
+ * await run.rewrite();            // `await` of undefined is fine; hot paths may check `!== undefined` first
  * if (ctx.exit === null) { route…; await run.access(); }
  * if (ctx.exit !== null) { ctx.status = ctx.exit.status; await run.headerFilter(); send(ctx.exit); }
  * res.on('finish', () => void run.log());
@@ -67,37 +71,57 @@ export class PluginRun {
     return this.collected ?? this.table.globals;
   }
 
-  async certificate(): Promise<void> {
-    if (!this.table.hasCertificate) return;
-    await this.runList('certificate', this.table.globals, true);
+  /** Global plugins' certificate handlers. Returns a promise only when a handler was async. */
+  certificate(): Pending {
+    if (!this.table.hasCertificate) return undefined;
+    return this.runList('certificate', this.table.globals, true, 0);
   }
 
-  async rewrite(): Promise<void> {
-    if (!this.table.hasRewrite) return;
-    await this.runList('rewrite', this.table.globals, true);
+  /** Global plugins' rewrite handlers (before routing). */
+  rewrite(): Pending {
+    if (!this.table.hasRewrite) return undefined;
+    return this.runList('rewrite', this.table.globals, true, 0);
   }
 
   /** Kong's collecting phase; reads ctx.route/service (set by the proxy) and ctx.consumer as it changes. */
-  async access(): Promise<void> {
+  access(): Pending {
+    this.collected = [];
+    if (this.ctx.exit !== null) return undefined;
+    return this.accessFrom(0);
+  }
+
+  private accessFrom(start: number): Pending {
     const ctx = this.ctx;
-    const collected: ConfiguredPlugin[] = [];
-    this.collected = collected;
-    if (ctx.exit !== null) return;
+    const collected = this.collected!;
+    const entries = this.table.entries;
     ctx.phase = 'access';
     const routeId = ctx.route?.id ?? null;
     const serviceId = ctx.service?.id ?? null;
-    for (const entry of this.table.entries) {
+    for (let index = start; index < entries.length; index++) {
+      const entry = entries[index]!;
       const definition = entry.plugin.definition;
       if (definition.access === undefined && !entry.collects) continue;
       const configured = entry.lookup(routeId, serviceId, ctx.consumer?.id ?? null);
       if (configured === null) continue;
       if (entry.collects) collected.push(configured);
       if (definition.access === undefined || ctx.exit !== null) continue;
-      if (!(await this.invoke(configured, 'access'))) {
-        this.failedPlugin = configured.plugin.name;
-        this.pdk().response.exit(500, { message: UNEXPECTED });
+      const outcome = this.invoke(configured, 'access');
+      if (outcome === false) this.accessFailed(configured);
+      else if (outcome !== true) {
+        return outcome.then((ok) => {
+          if (!ok) this.accessFailed(configured);
+          return this.accessFrom(index + 1);
+        });
       }
     }
+    return undefined;
+  }
+
+  /** Kong's delayed 500 for a failing access handler: plain JSON, no request_id. */
+  private accessFailed(configured: ConfiguredPlugin): void {
+    this.failedPlugin = configured.plugin.name;
+    this.ctx.phase = 'access';
+    this.pdk().response.exit(500, { message: UNEXPECTED });
   }
 
   /**
@@ -129,59 +153,83 @@ export class PluginRun {
     ctx.source = 'service';
   }
 
-  async response(): Promise<void> {
-    await this.runList('response', this.laterPhasePlugins(), true);
+  response(): Pending {
+    return this.runList('response', this.laterPhasePlugins(), true, 0);
   }
 
-  async headerFilter(): Promise<void> {
-    await this.runList('header_filter', this.laterPhasePlugins(), true);
+  headerFilter(): Pending {
+    return this.runList('header_filter', this.laterPhasePlugins(), true, 0);
   }
 
   /**
    * Passes one body chunk through the body_filter handlers; returns what to send (possibly
    * empty while a plugin buffers the body for get_raw_body).
    */
-  async bodyFilter(chunk: Buffer, eof: boolean): Promise<Buffer> {
+  bodyFilter(chunk: Buffer, eof: boolean): Buffer | Promise<Buffer> {
     const ctx = this.ctx;
     ctx.chunk = chunk;
     ctx.eof = eof;
-    await this.runList('body_filter', this.laterPhasePlugins(), false);
-    return ctx.chunk ?? Buffer.alloc(0);
+    const pending = this.runList('body_filter', this.laterPhasePlugins(), false, 0);
+    if (pending === undefined) return ctx.chunk ?? EMPTY;
+    return pending.then(() => ctx.chunk ?? EMPTY);
   }
 
   /** Runs after the client has its response; never rejects. */
-  async log(): Promise<void> {
-    await this.runList('log', this.laterPhasePlugins(), false);
+  log(): Pending {
+    return this.runList('log', this.laterPhasePlugins(), false, 0);
   }
 
-  /** Runs a phase over `list`; `stopOnExit` phases stop at a short circuit or a failure. */
-  private async runList(phase: RunnablePhase, list: readonly ConfiguredPlugin[], stopOnExit: boolean): Promise<void> {
+  /**
+   * Runs a phase over `list` from `start`, synchronously until a handler returns a promise;
+   * `stopOnExit` phases stop at a short circuit or a failure.
+   */
+  private runList(phase: RunnablePhase, list: readonly ConfiguredPlugin[], stopOnExit: boolean, start: number): Pending {
     this.ctx.phase = phase;
-    for (const configured of list) {
+    for (let index = start; index < list.length; index++) {
+      const configured = list[index]!;
       if (configured.plugin.definition[phase] === undefined) continue;
-      if (stopOnExit && phase !== 'header_filter' && phase !== 'response' && this.ctx.exit !== null) return;
-      if (await this.invoke(configured, phase)) continue;
-      if (!stopOnExit) continue;
-      this.failedPlugin = configured.plugin.name;
-      // Outside access a plugin error reaches nginx's error page: Kong's template with request_id,
-      // replacing whatever response was being prepared.
-      if (phase === 'header_filter' || phase === 'response') this.ctx.responseHeaders.replaceAll({});
-      this.pdk().response.error(500, UNEXPECTED);
-      return;
+      if (stopOnExit && phase !== 'header_filter' && phase !== 'response' && this.ctx.exit !== null) return undefined;
+      const outcome = this.invoke(configured, phase);
+      if (outcome === true) continue;
+      if (outcome === false) {
+        if (this.phaseFailed(phase, configured, stopOnExit)) return undefined;
+        continue;
+      }
+      return outcome.then((ok) => {
+        if (!ok && this.phaseFailed(phase, configured, stopOnExit)) return undefined;
+        return this.runList(phase, list, stopOnExit, index + 1);
+      });
     }
+    return undefined;
   }
 
-  /** Calls one handler; false when it threw (already logged with the plugin name). */
-  private async invoke(configured: ConfiguredPlugin, phase: RunnablePhase): Promise<boolean> {
+  /** Handles a failed handler outside access; true when the phase must stop. */
+  private phaseFailed(phase: RunnablePhase, configured: ConfiguredPlugin, stopOnExit: boolean): boolean {
+    if (!stopOnExit) return false;
+    this.failedPlugin = configured.plugin.name;
+    this.ctx.phase = phase;
+    // Outside access a plugin error reaches nginx's error page: Kong's template with request_id,
+    // replacing whatever response was being prepared.
+    if (phase === 'header_filter' || phase === 'response') this.ctx.responseHeaders.replaceAll({});
+    this.pdk().response.error(500, UNEXPECTED);
+    return true;
+  }
+
+  /** Calls one handler: true/false (threw, logged with the plugin name), or a promise of that. */
+  private invoke(configured: ConfiguredPlugin, phase: RunnablePhase): boolean | Promise<boolean> {
     const handler = configured.plugin.definition[phase]!;
+    let result: unknown;
     try {
-      const result = handler(this.pluginPdk(configured), configured.conf);
-      if (isThenable(result)) await result;
-      return true;
+      result = handler(this.pluginPdk(configured), configured.conf);
     } catch (error) {
       logFailure(configured.logger, configured.plugin.name, phase, error);
       return false;
     }
+    if (!isThenable(result)) return true;
+    return Promise.resolve(result).then(() => true, (error: unknown) => {
+      logFailure(configured.logger, configured.plugin.name, phase, error);
+      return false;
+    });
   }
 
   private pdk(): Pdk {
