@@ -55,9 +55,13 @@ export class OpenAiStreamTranslator implements StreamTranslator {
   readonly #tracker = new SummaryTracker();
   readonly #forwardUsage: boolean;
 
-  constructor(context: TranslateContext) {
-    // The client's own request decides: forward the usage chunk, or only record it.
-    this.#forwardUsage = wantsUsageChunk(context.request);
+  /**
+   * `injectedUsage`: Portico added `stream_options.include_usage` itself (toOpenAiNative with
+   * requestStreamUsage). Then usage is recorded but hidden unless the client asked for it too;
+   * otherwise (e.g. Mistral, which reports usage unasked) chunks pass through untouched.
+   */
+  constructor(context: TranslateContext, injectedUsage: boolean) {
+    this.#forwardUsage = !injectedUsage || wantsUsageChunk(context.request);
   }
 
   push(chunk: Uint8Array | string): StreamItem[] {

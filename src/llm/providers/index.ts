@@ -7,7 +7,7 @@ import { anthropicDriver } from './anthropic/driver.ts';
 import { openaiDriver } from './openai/driver.ts';
 import type { ProviderDriver } from './types.ts';
 
-const DRIVERS: readonly ProviderDriver[] = [openaiDriver, anthropicDriver, geminiDriver, bedrockDriver];
+const DRIVERS: readonly ProviderDriver[] = [openaiDriver, azureDriver, anthropicDriver, geminiDriver, bedrockDriver];
 
 export const PROVIDERS: ReadonlyMap<string, ProviderDriver> = new Map(DRIVERS.map((driver) => [driver.name, driver]));
 

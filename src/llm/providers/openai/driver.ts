@@ -30,6 +30,6 @@ export const openaiDriver: ProviderDriver = {
   fromNative: (routeType, body) => fromOpenAiNative(routeType, body),
   createStreamTranslator(routeType, context) {
     if (routeType !== 'llm/v1/chat' && routeType !== 'llm/v1/completions') return undefined;
-    return new OpenAiStreamTranslator(context);
+    return new OpenAiStreamTranslator(context, true);
   },
 };
