@@ -90,6 +90,8 @@ export class Supervisor {
     slot.child = child;
     slot.ready = false;
     slot.startedAt = Date.now();
+    // The worker starts on the configuration of this moment; a newer one may arrive while it boots.
+    const initialConfig = this.config;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       child.on('message', (raw) => {
@@ -97,7 +99,7 @@ export class Supervisor {
         switch (message.type) {
           case 'ready':
             slot.ready = true;
-            slot.appliedVersion = this.config.version;
+            slot.appliedVersion = initialConfig.version;
             // A configuration may have changed while this worker started.
             if (slot.appliedVersion < this.config.version) child.send({ type: 'config', config: this.config } satisfies PrimaryToWorker);
             this.settleWaiters();
@@ -137,7 +139,7 @@ export class Supervisor {
           this.spawn(slot).catch((error: unknown) => logger.crit('worker restart failed', { worker: slot.id, error: String(error) }));
         }, delay).unref();
       });
-      child.send({ type: 'init', settings, nodeId, workerId: slot.id, config: this.config } satisfies PrimaryToWorker);
+      child.send({ type: 'init', settings, nodeId, workerId: slot.id, config: initialConfig } satisfies PrimaryToWorker);
     });
   }
 
