@@ -22,6 +22,8 @@ export interface BenchOptions {
   quietWaitMs: number;
   /** Busy share of the proxy CPU (0–1) below which it counts as quiet. */
   quietMaxShare: number;
+  /** Runs where other processes took more of the proxy CPU than this (0–1) are redone (at most --runs times). */
+  maxForeignShare: number;
   keepTemp: boolean;
   quick: boolean;
 }
@@ -43,6 +45,8 @@ export const USAGE = `Usage: node bench/run.ts [options]
   --quiet-wait <s>     before each measured run, wait up to this long for the proxy CPU to be
                        idle (other people's work on a shared machine); 0 = never (default 30)
   --quiet-busy <pct>   the busy percentage below which the proxy CPU counts as idle (default 10)
+  --max-foreign <pct>  redo a run when other processes took more than this percentage of the
+                       proxy CPU during it; at most --runs redos per system (default 15)
   --keep-temp          keep the temporary directory (configs, logs) for inspection`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
@@ -77,6 +81,7 @@ export function parseBenchOptions(argv: readonly string[], defaultDocsPath: stri
       'start-timeout': { type: 'string' },
       'quiet-wait': { type: 'string' },
       'quiet-busy': { type: 'string' },
+      'max-foreign': { type: 'string' },
       'keep-temp': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -106,6 +111,7 @@ export function parseBenchOptions(argv: readonly string[], defaultDocsPath: stri
     startTimeoutMs: positiveNumber('start-timeout', values['start-timeout'], 60) * 1000,
     quietWaitMs: values['quiet-wait'] === '0' ? 0 : positiveNumber('quiet-wait', values['quiet-wait'], quick ? 5 : 30) * 1000,
     quietMaxShare: positiveNumber('quiet-busy', values['quiet-busy'], 10) / 100,
+    maxForeignShare: positiveNumber('max-foreign', values['max-foreign'], 15) / 100,
     keepTemp: values['keep-temp'],
     quick,
   };

@@ -44,6 +44,7 @@ export interface MethodFacts {
   /** Longest wait for an idle proxy CPU before each measured run (0 = no waiting). */
   quietWaitSeconds: number;
   quietMaxShare: number;
+  maxForeignShare: number;
 }
 
 export interface BenchReport {
@@ -111,7 +112,7 @@ export function renderScenarioTable(result: ScenarioResult): string {
       formatMs(summary.p50Ms),
       formatMs(summary.p99Ms),
       summary.cpuMicrosPerRequest === null ? '–' : summary.cpuMicrosPerRequest.toFixed(1),
-      formatPercent(summary.foreignCpuShare),
+      `${formatPercent(summary.foreignCpuShare)}${summary.discarded.length > 0 ? ` (${summary.discarded.length} redone)` : ''}`,
       formatMiB(summary.peakRssBytes),
       formatRatio(ratio(summary.requestsPerSecond, nginx?.requestsPerSecond)),
       formatRatio(ratio(summary.requestsPerSecond, direct?.requestsPerSecond)),
@@ -208,6 +209,7 @@ export function renderMarkdown(report: BenchReport): string {
     method.quietWaitSeconds > 0 && method.proxyCpus !== null
       ? `- Before each measured run the harness waits up to ${method.quietWaitSeconds} s for CPU ${method.proxyCpus} to be under ${Math.round(method.quietMaxShare * 100)} % busy (other work on a shared machine).`
       : '- No waiting for an idle proxy CPU before the runs (--quiet-wait 0 or no pinning).',
+    `- A proxy run during which other processes took more than ${Math.round(method.maxForeignShare * 100)} % of its CPU is measured again (at most ${method.runs} redos per system and scenario); "(n redone)" counts them.`,
     '- Ratios are req/s ratios (large-body: MB/s of response body). "÷ nginx proxy" is the practical target.',
     '',
     '## Results',

@@ -22,7 +22,8 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** Upper bound of the whole run; past it the watchdog kills everything and exits non-zero. */
 function expectedSeconds(options: BenchOptions): number {
-  const perSystem = options.warmupSeconds + options.runs * (options.durationSeconds + options.quietWaitMs / 1000);
+  // Each run may be redone once (see --max-foreign), each after a bounded wait for a quiet CPU.
+  const perSystem = options.warmupSeconds + 2 * options.runs * (options.durationSeconds + options.quietWaitMs / 1000);
   return options.scenarios.length * (3 * perSystem + options.startTimeoutMs / 1000);
 }
 
@@ -107,6 +108,7 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
       loadCpus,
       quietWaitSeconds: options.quietWaitMs / 1000,
       quietMaxShare: options.quietMaxShare,
+      maxForeignShare: options.maxForeignShare,
     },
     scenarios,
     notes,

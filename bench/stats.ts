@@ -103,6 +103,8 @@ export interface TargetSummary {
   socketErrors: number;
   /** Every measured run, for the JSON record. */
   raw: RunSample[];
+  /** Runs redone because other processes disturbed them. */
+  discarded: RunSample[];
 }
 
 /** Median of the values that are known, or null when any run lacks one. */
@@ -136,5 +138,6 @@ export function summarizeRuns(samples: readonly RunSample[], bodyBytes: number, 
       return sum + errors.connect + errors.read + errors.write + errors.timeout;
     }, 0),
     raw: [...samples],
+    discarded: [],
   };
 }

@@ -17,6 +17,7 @@ test('defaults follow the method: 5 s warm-up, 3 runs of 10 s, 50 connections, a
   assert.equal(options.includeSubject, true);
   assert.equal(options.quietWaitMs, 30_000);
   assert.equal(options.quietMaxShare, 0.1);
+  assert.equal(options.maxForeignShare, 0.15);
 });
 
 test('--quiet-wait 0 turns the idle-CPU gate off; --quiet-busy is a percentage', () => {

@@ -19,6 +19,7 @@ function summary(requestsPerSecond: number, bodyBytes = 100, extra: Partial<Targ
     non2xx: 0,
     socketErrors: 0,
     raw: [],
+    discarded: [],
     ...extra,
   };
 }
@@ -56,7 +57,7 @@ function report(scenarios: ScenarioResult[], subjectCommand: string | null = 'ta
       nginxVersion: 'nginx/1.22.1',
       wrkVersion: 'wrk 4.1.0',
     },
-    method: { warmupSeconds: 5, durationSeconds: 10, runs: 3, connections: 50, threads: 1, proxyCpus: '0', loadCpus: '1', quietWaitSeconds: 30, quietMaxShare: 0.1 },
+    method: { warmupSeconds: 5, durationSeconds: 10, runs: 3, connections: 50, threads: 1, proxyCpus: '0', loadCpus: '1', quietWaitSeconds: 30, quietMaxShare: 0.1, maxForeignShare: 0.15 },
     scenarios,
     notes: ['a note'],
   };
@@ -127,6 +128,14 @@ test('a run where other processes took the proxy CPU carries a warning', () => {
   const busy = report([scenario('passthrough', [100_000, 80_000, 20_000])]);
   busy.scenarios[0].outcomes[1] = outcome('nginx-proxy', summary(80_000, 100, { foreignCpuShare: 0.4 }));
   assert.match(renderMarkdown(busy), /Other processes took up to 40 % of the proxy CPU/);
+  assert.match(renderMarkdown(busy), /more than 15 % of its CPU is measured again \(at most 3 redos/);
+});
+
+test('redone runs are counted next to the foreign load', () => {
+  const result = scenario('passthrough', [100_000, 80_000, 20_000]);
+  const redone = { wrk: {} as TargetSummary['raw'][number]['wrk'], cpuSeconds: 1, foreignCpuShare: 0.5 };
+  result.outcomes[2] = outcome('portico', summary(20_000, 100, { discarded: [redone, redone] }));
+  assert.match(renderScenarioTable(result), /\| 2 % \(2 redone\) \|/);
 });
 
 test('baselines-only markdown has no subject ratios', () => {
