@@ -79,7 +79,8 @@ for (const [label, create] of [['sqlite', sqliteDatabase], ['postgres', postgres
       const heard = new Promise<number>((resolve) => watcher.onChange!(resolve));
       const started = Date.now();
       await writer.insert('consumers', consumerRow('notify-me'));
-      const version = await heard;
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change heard within 2 s')), 2000).unref());
+      const version = await Promise.race([heard, timeout]);
       assert.ok(Date.now() - started < 1000, `heard after ${Date.now() - started} ms`);
       assert.equal(version, writer.version());
       assert.equal(watcher.version(), version);

@@ -4,6 +4,7 @@
 import { bedrockDriver } from './bedrock/index.ts';
 import { geminiDriver } from './gemini/index.ts';
 import { anthropicDriver } from './anthropic/driver.ts';
+import { azureDriver } from './azure/driver.ts';
 import { openaiDriver } from './openai/driver.ts';
 import type { ProviderDriver } from './types.ts';
 

@@ -118,6 +118,26 @@ describe('postgres store: database lost and back', () => {
   });
 });
 
+describe('postgres store: change notifications', () => {
+  it('listens again after losing its LISTEN connection', async () => {
+    const link = relay();
+    const port = await link.start();
+    // Polling far off: only a re-established LISTEN can deliver the change this fast.
+    const watcher = await createPostgresStore({ ...shared.options, port, pollIntervalMs: 60_000 });
+    const writer = await createPostgresStore({ ...shared.options, pollIntervalMs: 60_000 });
+    link.dropConnections();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const heard = new Promise<number>((resolve) => watcher.onChange!(resolve));
+    const started = Date.now();
+    await writer.insert('consumers', consumerRow('after-reconnect'));
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change heard within 2 s')), 2000).unref());
+    assert.equal(await Promise.race([heard, timeout]), writer.version());
+    assert.ok(Date.now() - started < 1000, `heard after ${Date.now() - started} ms`);
+    await Promise.all([watcher.close(), writer.close()]);
+    await link.cut();
+  });
+});
+
 describe('postgres store: failures', () => {
   it('lets a transaction catch a failed write and commit the rest', async () => {
     const store = await createPostgresStore(shared.options);
