@@ -102,6 +102,14 @@ export interface RequestView {
   forwardedHost: string;
   forwardedPort: number;
   forwardedPath: string;
+  /** Path as received, before normalisation (kong.request.get_raw_path); defaults to `path`. */
+  rawPath?: string;
+  /** `1.1`, `2`… (kong.request.get_http_version); default 1.1. */
+  httpVersion?: number;
+  /** Epoch ms the request started (kong.request.get_start_time). */
+  startTime?: number;
+  /** Route regex captures (kong.request.get_uri_captures). */
+  uriCaptures?: { unnamed: string[]; named: Record<string, string> } | null;
 }
 
 /**

@@ -15,6 +15,9 @@ test('kong.request accessors, query parsing and Kong header name rules', () => {
   assert.equal(kong.request.get_header('missing'), undefined);
   // kong-pdk's camelCase spelling reaches the same method.
   assert.equal(kong.request.getHeader('x-custom-header'), 'one');
+  assert.equal(kong.request.get_raw_path(), '/a/b');
+  assert.equal(kong.request.get_http_version(), 1.1);
+  assert.deepEqual(kong.request.getUriCaptures(), { unnamed: [], named: {} });
 });
 
 test('kong.request.get_body decodes JSON, forms and multipart, null when it cannot', async () => {

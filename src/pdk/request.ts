@@ -71,6 +71,14 @@ export class RequestApi {
   get_method(): string { return this.ctx.request.method; }
   get_path(): string { return this.ctx.request.path; }
   get_raw_query(): string { return this.ctx.request.rawQuery; }
+  get_raw_path(): string { return this.ctx.request.rawPath ?? this.ctx.request.path; }
+  get_http_version(): number { return this.ctx.request.httpVersion ?? 1.1; }
+  get_start_time(): number { return this.ctx.request.startTime ?? 0; }
+
+  /** Captures of the matched route's regex path: `unnamed[0]` is the whole match (Kong). */
+  get_uri_captures(): { unnamed: string[]; named: Record<string, string> } {
+    return this.ctx.request.uriCaptures ?? { unnamed: [], named: {} };
+  }
 
   get_path_with_query(): string {
     const query = this.ctx.request.rawQuery;

@@ -37,9 +37,9 @@ test('reads the body once on demand and keeps it for the upstream request', asyn
     const [first, second] = await Promise.all([view.readBody(), view.readBody()]);
     assert.equal(first, second);
     const kept = view.bufferedBody as Buffer | null;
-    return `${view.method} ${view.headers['x-test']} ${kept?.toString()}`;
+    return `${view.method} ${view.headers['x-test']} ${kept?.toString()} ${view.httpVersion}`;
   });
-  assert.equal(text, 'POST yes hello body');
+  assert.equal(text, 'POST yes hello body 1.1');
 });
 
 test('refuses to buffer more than maxBodySize', async () => {

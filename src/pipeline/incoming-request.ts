@@ -16,6 +16,9 @@ export interface IncomingRequestFacts {
   forwardedHost: string;
   forwardedPort: number;
   forwardedPath: string;
+  rawPath?: string;
+  startTime?: number;
+  uriCaptures?: { unnamed: string[]; named: Record<string, string> } | null;
   /** Largest body a plugin may buffer (client_max_body_size; 0 = unlimited). */
   maxBodySize?: number;
 }
@@ -39,6 +42,10 @@ export class IncomingRequestView implements RequestView {
   readonly forwardedHost: string;
   readonly forwardedPort: number;
   readonly forwardedPath: string;
+  readonly rawPath: string;
+  readonly httpVersion: number;
+  readonly startTime: number;
+  readonly uriCaptures: { unnamed: string[]; named: Record<string, string> } | null;
   /** The whole body once a plugin read it, else null (the proxy streams the request then). */
   bufferedBody: Buffer | null = null;
   private readonly req: IncomingMessage;
@@ -58,6 +65,10 @@ export class IncomingRequestView implements RequestView {
     this.forwardedHost = facts.forwardedHost;
     this.forwardedPort = facts.forwardedPort;
     this.forwardedPath = facts.forwardedPath;
+    this.rawPath = facts.rawPath ?? facts.path;
+    this.httpVersion = Number(req.httpVersion) || 1.1;
+    this.startTime = facts.startTime ?? Date.now();
+    this.uriCaptures = facts.uriCaptures ?? null;
     this.maxBodySize = facts.maxBodySize ?? 0;
   }
 
