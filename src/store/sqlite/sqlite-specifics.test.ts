@@ -91,6 +91,21 @@ describe('sqlite store: failures change nothing', () => {
     });
   });
 
+  it('undoes only the inner part of a nested transaction that fails', async () => {
+    const store = await createSqliteStore({ path: freshPath() });
+    const before = store.version();
+    await store.transaction(async (tx) => {
+      await tx.insert('consumers', consumerRow('outer'));
+      await assert.rejects(tx.transaction(async (inner) => {
+        await inner.insert('consumers', consumerRow('inner'));
+        throw new Error('inner failed');
+      }), /inner failed/);
+    });
+    assert.deepEqual((await store.all('consumers')).map((c) => c.username), ['outer']);
+    assert.equal(store.version(), before + 1);
+    await store.close();
+  });
+
   it('stores SQL-looking and unicode values verbatim', async () => {
     const store = await createSqliteStore({ path: freshPath() });
     const name = `x'); DROP TABLE services; --`;
