@@ -60,7 +60,7 @@ export class OpenAiStreamTranslator implements StreamTranslator {
    * requestStreamUsage). Then usage is recorded but hidden unless the client asked for it too;
    * otherwise (e.g. Mistral, which reports usage unasked) chunks pass through untouched.
    */
-  constructor(context: TranslateContext, injectedUsage: boolean) {
+  constructor(context: TranslateContext, injectedUsage = false) {
     this.#forwardUsage = !injectedUsage || wantsUsageChunk(context.request);
   }
 
