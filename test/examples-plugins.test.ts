@@ -57,6 +57,7 @@ test('a kong-pdk style plugin runs in-process: camelCase awaits, ctx.shared get/
   assert.equal(denied.body, '{"message":"denied"}');
   const missing = await harness.request({ route, service });
   assert.equal(missing.status, 400);
+  assert.ok(harness.logLines.some((line) => line.includes('"msg":"no host header"')));
 });
 
 test('the Portico-native example adds its header only on configured paths', async () => {

@@ -23,8 +23,8 @@ class HelloPlugin {
   }
 
   async log(kong) {
-    const greeted = await kong.ctx.shared.get('greeted');
-    await kong.log.info('greeted ', greeted);
+    // kong-pdk calls are promises: chaining works as well as await.
+    return kong.ctx.shared.get('greeted').then((greeted) => kong.log.info('greeted ', greeted));
   }
 }
 

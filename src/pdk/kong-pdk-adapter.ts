@@ -13,7 +13,8 @@ import type { Pdk } from './pdk.ts';
  * module.exports = { Plugin: MyPlugin, Schema: [{ message: { type: 'string' } }], Version: '0.1.0', Priority: 0 };
  */
 export interface KongPdkModule {
-  Plugin: new (config: Record<string, unknown>) => Record<string, unknown>;
+  /** Constructed with the plugin's config (any shape the plugin declares). */
+  Plugin: new (config: any) => object;
   Schema?: unknown[];
   Version?: string;
   Priority?: number;
@@ -74,8 +75,36 @@ class SharedAccessor {
   }
 }
 
+/**
+ * kong-pdk methods are RPC calls: every one returns a promise and a failure rejects with
+ * "PDK method kong.x.y failed: …". Plugins may chain `.then`, so synchronous results are
+ * wrapped; nested namespaces (kong.service.request) are wrapped on access.
+ */
+function asyncNamespace<T extends object>(target: T, path: string): T {
+  return new Proxy(target, {
+    get(object, name, receiver) {
+      const value = Reflect.get(object, name, receiver) as unknown;
+      if (typeof name !== 'string') return value;
+      if (typeof value === 'function') {
+        return (...args: unknown[]) => {
+          try {
+            return Promise.resolve((value as (...a: unknown[]) => unknown).apply(object, args));
+          } catch (error) {
+            return Promise.reject(new Error(`PDK method ${path}.${name} failed: ${(error as Error).message}`));
+          }
+        };
+      }
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)) {
+        return asyncNamespace(value, `${path}.${name}`);
+      }
+      return value;
+    },
+  });
+}
+
 function kongPdkView(kong: Pdk): Pdk {
-  return { ...kong, ctx: { shared: new SharedAccessor(kong.ctx.shared) as unknown as Record<string, unknown>, plugin: kong.ctx.plugin } };
+  const view: Pdk = { ...kong, ctx: { shared: new SharedAccessor(kong.ctx.shared) as unknown as Record<string, unknown>, plugin: kong.ctx.plugin } };
+  return asyncNamespace(view, 'kong');
 }
 
 /**
