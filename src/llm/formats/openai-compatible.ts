@@ -7,9 +7,9 @@ import { applyBodyAuth } from '../upstream.ts';
 import type { CanonicalRequest, CanonicalResponse, ChatChunk } from '../protocols/openai.ts';
 import type { RouteType } from '../protocols/route-types.ts';
 import { STREAM_DONE } from '../providers/types.ts';
-import type { StreamItem, StreamSummary, StreamTranslator, TranslateContext, Translation } from '../providers/types.ts';
-import { SseParser } from '../streaming/sse-parser.ts';
-import { SummaryTracker } from '../streaming/summary.ts';
+import type { StreamItem, TranslateContext, Translation } from '../providers/types.ts';
+import type { SseEvent } from '../streaming/sse-parser.ts';
+import { SseTranslator } from '../streaming/base-translator.ts';
 import { wantsUsageChunk } from './chunks.ts';
 
 export interface OpenAiRequestOptions {
@@ -50,9 +50,7 @@ export function fromOpenAiNative(routeType: RouteType, body: unknown): Translati
   return { ok: true, value: record as unknown as CanonicalResponse };
 }
 
-export class OpenAiStreamTranslator implements StreamTranslator {
-  readonly #parser = new SseParser();
-  readonly #tracker = new SummaryTracker();
+export class OpenAiStreamTranslator extends SseTranslator {
   readonly #forwardUsage: boolean;
 
   /**
@@ -61,38 +59,19 @@ export class OpenAiStreamTranslator implements StreamTranslator {
    * otherwise (e.g. Mistral, which reports usage unasked) chunks pass through untouched.
    */
   constructor(context: TranslateContext, injectedUsage = false) {
+    super();
     this.#forwardUsage = !injectedUsage || wantsUsageChunk(context.request);
   }
 
-  push(chunk: Uint8Array | string): StreamItem[] {
-    return this.#translate(this.#parser.push(chunk));
-  }
-
-  end(): StreamItem[] {
-    const items = this.#translate(this.#parser.end());
-    const closing = this.#tracker.closingItems();
-    return closing.length > 0 ? [...items, ...closing] : items;
-  }
-
-  summary(): StreamSummary {
-    return this.#tracker.summary();
-  }
-
-  #translate(events: { data: string }[]): StreamItem[] {
-    const out: StreamItem[] = [];
-    for (const event of events) {
-      const item = this.#event(event.data);
-      if (item === undefined) continue;
-      this.#tracker.observe(item);
-      out.push(item);
-    }
-    return out;
+  protected translate(event: SseEvent): StreamItem[] {
+    const item = this.#event(event.data);
+    return item === undefined ? [] : [item];
   }
 
   #event(data: string): StreamItem | undefined {
     if (data.trim() === STREAM_DONE) {
-      this.#tracker.markCompleted();
-      return this.#tracker.doneEmitted ? undefined : STREAM_DONE;
+      this.tracker.markCompleted();
+      return this.tracker.doneEmitted ? undefined : STREAM_DONE;
     }
     let parsed: unknown;
     try {
@@ -105,7 +84,7 @@ export class OpenAiStreamTranslator implements StreamTranslator {
     if (this.#forwardUsage) return chunk;
     // Portico asked for usage on the client's behalf: record it, but keep the client's stream
     // exactly as it would have been without stream_options (no usage chunk, no `usage: null`).
-    if (chunk.usage != null) this.#tracker.setUsage(chunk.usage);
+    if (chunk.usage != null) this.tracker.setUsage(chunk.usage);
     if (Array.isArray(chunk.choices) && chunk.choices.length === 0 && chunk.usage != null) return undefined;
     if ('usage' in chunk) {
       const { usage: _usage, ...rest } = chunk;

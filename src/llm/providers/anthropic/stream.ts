@@ -9,18 +9,15 @@ import { finishChunk, textChunk, usageChunk, wantsUsageChunk, chatChunk } from '
 import type { ChunkIdentity } from '../../formats/chunks.ts';
 import type { Usage } from '../../protocols/openai.ts';
 import type { CanonicalRouteType } from '../../protocols/route-types.ts';
-import { SseParser } from '../../streaming/sse-parser.ts';
 import type { SseEvent } from '../../streaming/sse-parser.ts';
-import { SummaryTracker } from '../../streaming/summary.ts';
+import { SseTranslator } from '../../streaming/base-translator.ts';
 import { STREAM_DONE } from '../types.ts';
-import type { StreamItem, StreamSummary, StreamTranslator, TranslateContext } from '../types.ts';
+import type { StreamItem, TranslateContext } from '../types.ts';
 import { anthropicUsage, mapStopReason } from './response.ts';
 
 type Json = Record<string, any>;
 
-export class AnthropicStreamTranslator implements StreamTranslator {
-  readonly #parser = new SseParser();
-  readonly #tracker = new SummaryTracker();
+export class AnthropicStreamTranslator extends SseTranslator {
   readonly #routeType: CanonicalRouteType;
   readonly #usageChunk: boolean;
   readonly #identity: ChunkIdentity = {};
@@ -29,41 +26,21 @@ export class AnthropicStreamTranslator implements StreamTranslator {
   #rawUsage: Json = {};
 
   constructor(routeType: CanonicalRouteType, context: TranslateContext) {
+    super();
     this.#routeType = routeType;
     this.#usageChunk = wantsUsageChunk(context.request);
     if (context.model !== undefined) this.#identity.model = context.model;
   }
 
-  push(chunk: Uint8Array | string): StreamItem[] {
-    return this.#translate(this.#parser.push(chunk));
-  }
-
-  end(): StreamItem[] {
-    const items = this.#translate(this.#parser.end());
-    for (const item of this.#tracker.closingItems()) items.push(item);
-    return items;
-  }
-
-  summary(): StreamSummary {
-    return this.#tracker.summary();
-  }
-
-  #translate(events: SseEvent[]): StreamItem[] {
-    const out: StreamItem[] = [];
-    for (const event of events) {
-      let data: Json;
-      try {
-        data = JSON.parse(event.data);
-      } catch {
-        continue;
-      }
-      if (typeof data !== 'object' || data === null) continue;
-      for (const item of this.#event(event.event ?? data.type, data)) {
-        this.#tracker.observe(item);
-        out.push(item);
-      }
+  protected translate(event: SseEvent): StreamItem[] {
+    let data: Json;
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      return [];
     }
-    return out;
+    if (typeof data !== 'object' || data === null) return [];
+    return this.#event(event.event ?? data.type, data);
   }
 
   #event(type: string, data: Json): StreamItem[] {
@@ -86,11 +63,11 @@ export class AnthropicStreamTranslator implements StreamTranslator {
         return reason === null ? [] : [finishChunk(this.#routeType, this.#identity, reason)];
       }
       case 'message_stop': {
-        this.#tracker.markCompleted();
+        this.tracker.markCompleted();
         const items: StreamItem[] = [];
         const usage = this.#usage();
         if (usage && this.#usageChunk) items.push(usageChunk(this.#routeType, this.#identity, usage));
-        if (!this.#tracker.doneEmitted) items.push(STREAM_DONE);
+        if (!this.tracker.doneEmitted) items.push(STREAM_DONE);
         return items;
       }
       case 'error':
@@ -125,7 +102,7 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     if (typeof raw !== 'object' || raw === null) return;
     for (const [key, value] of Object.entries(raw)) if (typeof value === 'number') this.#rawUsage[key] = value;
     const usage = this.#usage();
-    if (usage) this.#tracker.setUsage(usage);
+    if (usage) this.tracker.setUsage(usage);
   }
 
   #usage(): Usage | undefined {
