@@ -10,6 +10,7 @@ import { writeResolvedEnv } from './config/index.ts';
 import type { EntitySet } from './entities/types.ts';
 import { emptyEntitySet, formatDeclarativeErrors, loadDeclarative } from './store/declarative/index.ts';
 import { Supervisor } from './runtime/supervisor.ts';
+import { openStore } from './runtime/database.ts';
 
 /** Kong's `kong quit` default: wait this long for requests in flight before forcing the exit. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -32,11 +33,10 @@ export function pidFilePath(prefix: string): string {
  */
 export async function startGateway(settings: Settings, options: StartOptions = {}): Promise<void> {
   const logger = createLogger(settings.log_level, { process: 'primary' });
-  if (settings.database !== 'off') {
-    throw new StartError(`database '${settings.database}' is not available in this build yet; use database = off (DB-less)`);
-  }
   preparePrefix(settings);
-  const initial = loadInitialConfig(settings, logger);
+  const initial = settings.database === 'off'
+    ? loadInitialConfig(settings, logger)
+    : await checkDatabase(settings);
   const nodeId = settings.node_id ?? randomUUID();
   const supervisor = new Supervisor({
     settings,
@@ -77,9 +77,24 @@ export async function startGateway(settings: Settings, options: StartOptions = {
   });
 }
 
+/**
+ * With a database, workers read their configuration from it. Opening it once here bootstraps a
+ * fresh embedded SQLite file before several workers race to, and turns an unreachable or
+ * un-bootstrapped Postgres into one clear start error (Kong refuses to start likewise).
+ */
+async function checkDatabase(settings: Settings): Promise<{ hash: string; entities: EntitySet }> {
+  try {
+    const store = await openStore(settings);
+    await store.close();
+  } catch (error) {
+    throw new StartError(error instanceof Error ? error.message : String(error));
+  }
+  return { hash: '0'.repeat(32), entities: emptyEntitySet() };
+}
+
 /** SIGHUP: re-read the declarative file; an invalid file leaves the running configuration in place. */
 async function reload(settings: Settings, supervisor: Supervisor, logger: Logger): Promise<void> {
-  const source = declarativeSource(settings);
+  const source = settings.database === 'off' ? declarativeSource(settings) : null;
   if (!source) {
     logger.notice('reload: no declarative_config to re-read; configuration unchanged');
     return;

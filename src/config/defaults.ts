@@ -3,10 +3,11 @@
 // the Portico block holds our extensions and our deliberate departures, each explained.
 
 /**
- * Portico's default `database`. Kong defaults to `postgres`; Portico starts DB-less (`off`) until
- * the embedded SQLite store lands, then this single constant switches to `sqlite`.
+ * Portico's default `database`. Kong defaults to `postgres`, which needs a server and a
+ * `migrations bootstrap` first; Portico's default is the embedded SQLite file under the prefix,
+ * which bootstraps itself, so a fresh install runs with `npm start` alone.
  */
-export const DEFAULT_DATABASE = 'off';
+export const DEFAULT_DATABASE = 'sqlite';
 
 /**
  * Kong's `/usr/local/kong/` is not writable by ordinary users, so Portico's prefix is

@@ -12,7 +12,7 @@ test('settingsForDisplay redacts set secrets and types values like Kong', () => 
     env: {
       KONG_PG_PASSWORD: 'hunter2', KONG_PG_RO_PASSWORD: 'ro-secret', KONG_DECLARATIVE_CONFIG_STRING: '{"_format_version":"3.0"}',
       KONG_PROXY_SERVER: 'http://user:pw@proxy:3128', KONG_REQUEST_DEBUG_TOKEN: 'tok',
-      KONG_CLUSTER_CERT_KEY: '-----BEGIN PRIVATE KEY-----', KONG_PG_PORT: '6543',
+      KONG_CLUSTER_CERT_KEY: '-----BEGIN PRIVATE KEY-----', KONG_PG_PORT: '6543', KONG_DATABASE: 'off',
     },
     cwd: dir,
   });
@@ -60,7 +60,7 @@ test('.kong_env: multi-line PEM values become base64, other multi-line values ar
   const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
   const key = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
   const settings = loadSettings({
-    env: { KONG_PREFIX: prefix, KONG_SSL_CERT: pem, KONG_SSL_CERT_KEY: key, KONG_DECLARATIVE_CONFIG_STRING: '_format_version: "3.0"\nservices: []\n' },
+    env: { KONG_PREFIX: prefix, KONG_SSL_CERT: pem, KONG_SSL_CERT_KEY: key, KONG_DECLARATIVE_CONFIG_STRING: '_format_version: "3.0"\nservices: []\n', KONG_DATABASE: 'off' },
     cwd: dir,
   });
   const text = readFileSync(writeResolvedEnv(settings), 'utf8');
@@ -72,7 +72,7 @@ test('.kong_env: multi-line PEM values become base64, other multi-line values ar
 });
 
 test('relative certificate and declarative paths are made absolute against the working directory', () => {
-  const settings = loadSettings({ env: { KONG_DECLARATIVE_CONFIG: 'conf/kong.yml' }, cwd: dir });
+  const settings = loadSettings({ env: { KONG_DECLARATIVE_CONFIG: 'conf/kong.yml', KONG_DATABASE: 'off' }, cwd: dir });
   assert.equal(settings.declarative_config, join(dir, 'conf/kong.yml'));
   assert.equal(settings.raw.declarative_config, join(dir, 'conf/kong.yml'));
 });

@@ -91,7 +91,7 @@ test('cross-checks: hybrid roles (Kong messages)', () => {
   assert.throws(() => loadText('role = control_plane\ndatabase = off\n'), {
     message: 'in-memory storage can not be used when role = "control_plane"',
   });
-  assert.throws(() => loadText('role = data_plane\n'), { message: 'cluster certificate and key must be provided to use Hybrid mode' });
+  assert.throws(() => loadText('role = data_plane\ndatabase = off\n'), { message: 'cluster certificate and key must be provided to use Hybrid mode' });
 });
 
 test('cross-checks: certificate pairs and files', () => {

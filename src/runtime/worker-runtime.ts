@@ -10,6 +10,8 @@ import type { Store } from '../store/types.ts';
 import { createMemoryStore } from '../store/memory/index.ts';
 import { buildSnapshot, createProxyServer, type Snapshot } from '../proxy/index.ts';
 import { createAdminServer, createStatusServer } from '../admin/index.ts';
+import { openStore } from './database.ts';
+import { StoreFollower } from './store-follower.ts';
 import type { ConfigPayload, PrimaryToWorker, WorkerToPrimary } from './messages.ts';
 
 type InitMessage = Extract<PrimaryToWorker, { type: 'init' }>;
@@ -22,7 +24,10 @@ export class WorkerRuntime {
   private readonly nodeId: string;
   private store: Store;
   private snapshot: Snapshot;
-  private configHash: string;
+  /** DB-less: the declarative hash; with a database: null (Kong reports `database` instead). */
+  private configHash: string | null;
+  private follower: StoreFollower | null = null;
+  private readonly init: InitMessage;
   private readonly servers: Server[] = [];
   private nextRequestId = 1;
   private readonly pendingApplies = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
@@ -34,13 +39,20 @@ export class WorkerRuntime {
     this.nodeId = init.nodeId;
     this.send = send;
     this.logger = createLogger(init.settings.log_level, { worker: init.workerId });
+    this.init = init;
+    // Placeholders until start(): DB-less serves the primary's config, a database its own rows.
     this.store = createMemoryStore(init.config.entities);
     this.snapshot = buildSnapshot(init.config.entities, init.settings, init.config.version);
-    this.configHash = init.config.hash;
+    this.configHash = init.settings.database === 'off' ? init.config.hash : null;
   }
 
   async start(): Promise<void> {
     const { settings, logger } = this;
+    if (settings.database !== 'off') {
+      this.store = await openStore(settings);
+      this.follower = new StoreFollower(this.store, settings, logger, (snapshot) => this.swapSnapshot(snapshot));
+      this.swapSnapshot(await this.follower.start());
+    }
     const proxy = (): Server => createProxyServer(settings, () => this.snapshot, logger);
     const admin = (): Server => createAdminServer({
       settings,
@@ -86,7 +98,15 @@ export class WorkerRuntime {
   /** Stop accepting, let requests in flight finish (closing idle keep-alive sockets), then resolve. */
   shutdown(timeoutMs: number): Promise<void> {
     if (this.shuttingDown) return this.shuttingDown;
-    this.shuttingDown = new Promise<void>((resolve) => {
+    this.shuttingDown = this.drain(timeoutMs).then(async () => {
+      this.follower?.stop();
+      await this.store.close().catch(() => undefined);
+    });
+    return this.shuttingDown;
+  }
+
+  private drain(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
       let open = this.servers.length;
       if (open === 0) { resolve(); return; }
       const deadline = setTimeout(() => {
@@ -103,24 +123,27 @@ export class WorkerRuntime {
         server.closeIdleConnections();
       }
     });
-    return this.shuttingDown;
   }
 
   private applyLocally(config: ConfigPayload): void {
     try {
       const snapshot = buildSnapshot(config.entities, this.settings, config.version);
       this.store = createMemoryStore(config.entities);
-      const previous = this.snapshot;
-      this.snapshot = snapshot;
-      // Requests in flight may still pick peers from the old balancers; close() only stops their
-      // background DNS refreshes.
-      previous.close();
+      this.swapSnapshot(snapshot);
       this.configHash = config.hash;
       this.send({ type: 'config:ack', workerId: this.workerId, version: config.version });
     } catch (error) {
       // The primary validated this configuration; failing here is a bug, and the old snapshot stays.
       this.logger.error('could not apply configuration; keeping the previous one', { version: config.version, error });
     }
+  }
+
+  private swapSnapshot(snapshot: Snapshot): void {
+    const previous = this.snapshot;
+    this.snapshot = snapshot;
+    // Requests in flight may still pick peers from the old balancers; close() only stops their
+    // background DNS refreshes.
+    if (previous !== snapshot) previous.close();
   }
 
   private requestApply(hash: string, entities: EntitySet): Promise<void> {

@@ -41,10 +41,12 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   /** Do not wait for readiness (for start-failure tests). */
   noWait?: boolean;
+  /** Reuse a prefix (restart tests); it is then not removed by stop(). */
+  prefix?: string;
 }
 
 export async function startGatewayProcess(options: GatewayOptions = {}): Promise<GatewayProcess> {
-  const prefix = mkdtempSync(join(tmpdir(), 'portico-gw-'));
+  const prefix = options.prefix ?? mkdtempSync(join(tmpdir(), 'portico-gw-'));
   const configFile = join(prefix, 'kong.yml');
   writeFileSync(configFile, options.kongYml ?? '_format_version: "3.0"\n');
   const [proxyPort, adminPort, statusPort] = [await freePort(), await freePort(), await freePort()];
@@ -52,7 +54,8 @@ export async function startGatewayProcess(options: GatewayOptions = {}): Promise
     ...(process.env as Record<string, string>),
     KONG_PREFIX: prefix,
     KONG_DATABASE: 'off',
-    KONG_DECLARATIVE_CONFIG: configFile,
+    // Kong reads a declarative file only DB-less; Portico refuses the mix outright.
+    ...((options.env?.KONG_DATABASE ?? 'off') === 'off' ? { KONG_DECLARATIVE_CONFIG: configFile } : {}),
     KONG_PROXY_LISTEN: `127.0.0.1:${proxyPort}`,
     KONG_ADMIN_LISTEN: `127.0.0.1:${adminPort}`,
     KONG_STATUS_LISTEN: `127.0.0.1:${statusPort}`,
@@ -77,7 +80,7 @@ export async function startGatewayProcess(options: GatewayOptions = {}): Promise
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => { child.kill('SIGKILL'); r(null); }, 15_000))]);
-      rmSync(prefix, { recursive: true, force: true });
+      if (!options.prefix) rmSync(prefix, { recursive: true, force: true });
       return code;
     },
   };
