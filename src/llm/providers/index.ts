@@ -7,11 +7,12 @@ import { huggingfaceDriver } from './huggingface/index.ts';
 import { llama2Driver } from './llama2/index.ts';
 import { anthropicDriver } from './anthropic/driver.ts';
 import { azureDriver } from './azure/driver.ts';
+import { cohereDriver } from './cohere/driver.ts';
 import { mistralDriver } from './mistral/driver.ts';
 import { openaiDriver } from './openai/driver.ts';
 import type { ProviderDriver } from './types.ts';
 
-const DRIVERS: readonly ProviderDriver[] = [openaiDriver, azureDriver, anthropicDriver, mistralDriver, geminiDriver, bedrockDriver, llama2Driver, huggingfaceDriver];
+const DRIVERS: readonly ProviderDriver[] = [openaiDriver, azureDriver, anthropicDriver, cohereDriver, mistralDriver, geminiDriver, bedrockDriver, llama2Driver, huggingfaceDriver];
 
 export const PROVIDERS: ReadonlyMap<string, ProviderDriver> = new Map(DRIVERS.map((driver) => [driver.name, driver]));
 
