@@ -66,3 +66,11 @@ test('a stream cut before metadata ends with [DONE], no usage, incomplete; corru
   assert.throws(() => bedrockDriver.createStreamTranslator('llm/v1/chat', context)!.push(corrupt), /checksum mismatch/);
   assert.equal(bedrockDriver.createStreamTranslator('llm/v1/embeddings', context), undefined);
 });
+
+test('a client that asked for include_usage gets the usage chunk before [DONE]', () => {
+  const translator = bedrockDriver.createStreamTranslator('llm/v1/chat', { ...context, request: { messages: [], stream: true, stream_options: { include_usage: true } } })!;
+  const items = [...translator.push(recordedStream()), ...translator.end()];
+  assert.deepEqual(items.at(-2), { object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 391, completion_tokens: 48, total_tokens: 439 }, model });
+  assert.equal(items.at(-1), STREAM_DONE);
+  assert.equal(items.filter((item) => item === STREAM_DONE).length, 1);
+});

@@ -3,46 +3,40 @@
 // toolUse → tool-call header chunk; contentBlockDelta → text or partial tool arguments;
 // messageStop → finish_reason; metadata → usage, then [DONE].
 
+import { usageChunk, wantsUsageChunk } from '../../formats/chunks.ts';
 import type { ChatChunk, ChatChunkChoice } from '../../protocols/openai.ts';
+import { FrameTranslator } from '../../streaming/base-translator.ts';
 import { parseJsonFrame } from '../../streaming/ndjson.ts';
-import { SummaryTracker } from '../../streaming/summary.ts';
-import type { StreamErrorItem, StreamItem, StreamTranslator, TranslateContext } from '../types.ts';
+import type { StreamErrorItem, StreamItem, TranslateContext } from '../types.ts';
 import { EventStreamDecoder, type EventStreamMessage } from './event-stream.ts';
 import { asRecord, bedrockFinishReason, bedrockUsage } from './response.ts';
 
-export class BedrockStreamTranslator implements StreamTranslator {
+export class BedrockStreamTranslator extends FrameTranslator<EventStreamMessage> {
   readonly #decoder = new EventStreamDecoder();
-  readonly #tracker = new SummaryTracker();
   readonly #model: string | undefined;
+  readonly #forwardUsage: boolean;
   /** Converse content-block index → OpenAI tool-call index (tool calls are numbered from 0). */
   readonly #toolIndexes = new Map<number, number>();
 
   constructor(context: TranslateContext) {
+    super();
     this.#model = context.model;
+    this.#forwardUsage = wantsUsageChunk(context.request);
   }
 
-  push(chunk: Uint8Array | string): StreamItem[] {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
-    const items: StreamItem[] = [];
-    for (const message of this.#decoder.push(bytes)) items.push(...this.#message(message));
-    return items;
+  protected split(chunk: Uint8Array | string): EventStreamMessage[] {
+    return this.#decoder.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);
   }
 
-  end(): StreamItem[] {
-    return this.#tracker.closingItems();
+  protected flush(): EventStreamMessage[] {
+    return []; // a partial binary frame at the end cannot be completed
   }
 
-  summary() {
-    return this.#tracker.summary();
+  #chunk(choice: Omit<ChatChunkChoice, 'index'>): ChatChunk {
+    return { object: 'chat.completion.chunk', model: this.#model, choices: [{ index: 0, ...choice }] };
   }
 
-  #chunk(choice: Omit<ChatChunkChoice, 'index'>, extra: Partial<ChatChunk> = {}): ChatChunk {
-    const chunk: ChatChunk = { object: 'chat.completion.chunk', model: this.#model, choices: [{ index: 0, ...choice }], ...extra };
-    this.#tracker.observe(chunk);
-    return chunk;
-  }
-
-  #message(message: EventStreamMessage): StreamItem[] {
+  protected translate(message: EventStreamMessage): StreamItem[] {
     const messageType = message.headers[':message-type'];
     const body = asRecord(parseJsonFrame(message.payload.toString('utf8'))) ?? {};
     if (messageType === 'exception' || messageType === 'error') {
@@ -50,8 +44,7 @@ export class BedrockStreamTranslator implements StreamTranslator {
       const type = String(message.headers[':exception-type'] ?? message.headers[':error-code'] ?? 'error');
       const text = String(body.message ?? body.Message ?? message.headers[':error-message'] ?? type);
       const item: StreamErrorItem = { error: { message: text, type } };
-      this.#tracker.observe(item);
-      return [item, ...this.#tracker.closingItems()];
+      return [item];
     }
     switch (message.headers[':event-type']) {
       case 'messageStart':
@@ -78,9 +71,11 @@ export class BedrockStreamTranslator implements StreamTranslator {
         return [this.#chunk({ delta: {}, finish_reason: bedrockFinishReason(body.stopReason) })];
       case 'metadata': {
         const usage = bedrockUsage(body.usage);
-        if (usage) this.#tracker.setUsage(usage);
-        this.#tracker.markCompleted();
-        return this.#tracker.closingItems();
+        this.tracker.markCompleted();
+        if (!usage) return this.tracker.closingItems();
+        this.tracker.setUsage(usage);
+        const items: StreamItem[] = this.#forwardUsage ? [usageChunk('llm/v1/chat', { model: this.#model }, usage)] : [];
+        return [...items, ...this.tracker.closingItems()];
       }
       default:
         return []; // contentBlockStop and unknown events carry nothing for the client

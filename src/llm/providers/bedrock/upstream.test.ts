@@ -62,3 +62,15 @@ test('no region or no credentials → Kong\'s "failed before proxying"; embeddin
   assert.ok(embeddings.ok);
   assert.equal(embeddings.value.url, 'https://bedrock-runtime.eu-west-1.amazonaws.com/model/amazon.titan-embed-text-v2%3A0/invoke');
 });
+
+test('preserve: the client path and method are signed as sent', () => {
+  const preserve: LlmConf = { ...conf, route_type: 'preserve' };
+  const result = bedrockDriver.upstream(upstreamInput(preserve, { clientMethod: 'POST', clientPath: '/model/amazon.nova-lite-v1%3A0/converse', body, now }));
+  assert.ok(result.ok);
+  assert.equal(result.value.url, 'https://bedrock-runtime.eu-west-1.amazonaws.com/model/amazon.nova-lite-v1%3A0/converse');
+  const expected = signSigV4(
+    { method: 'POST', url: result.value.url, body },
+    { credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }, region: 'eu-west-1', service: 'bedrock', date: now },
+  );
+  assert.equal(result.value.headers.authorization, expected.headers.Authorization);
+});

@@ -79,3 +79,13 @@ test('the splitter handles escaped quotes/brackets in strings and bounds an elem
   const bounded = new JsonArraySplitter(64);
   assert.throws(() => bounded.push('[{"a":"' + 'x'.repeat(100)), FrameTooLargeError);
 });
+
+test('a client that asked for include_usage gets OpenAI\'s usage chunk before [DONE]', () => {
+  const translator = geminiDriver.createStreamTranslator('llm/v1/chat', { ...context, request: { messages: [], stream: true, stream_options: { include_usage: true } } })!;
+  const items = [...translator.push(fixtureText('stream.json')), ...translator.end()];
+  assert.deepEqual(items.at(-2), { object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 31, completion_tokens: 14, total_tokens: 45 }, model: 'gemini-1.5-pro' });
+  assert.equal(items.at(-1), STREAM_DONE);
+  // Without the option the stream carries no usage chunk.
+  const plain = geminiDriver.createStreamTranslator('llm/v1/chat', context)!;
+  assert.ok([...plain.push(fixtureText('stream.json'))].every((item) => item === STREAM_DONE || !('usage' in item)));
+});

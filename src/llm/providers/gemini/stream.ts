@@ -2,12 +2,13 @@
 // JSON-array form; an `upstream_url` carrying `alt=sse` gets SSE instead, so the framing is
 // detected from the first significant byte: `[`/`{` → JSON array, anything else → SSE.
 
-import type { ChatChunk } from '../../protocols/openai.ts';
+import { usageChunk, wantsUsageChunk } from '../../formats/chunks.ts';
+import type { ChatChunk, Usage } from '../../protocols/openai.ts';
+import { FrameTranslator } from '../../streaming/base-translator.ts';
 import { parseJsonFrame } from '../../streaming/ndjson.ts';
 import { SseParser } from '../../streaming/sse-parser.ts';
-import { SummaryTracker } from '../../streaming/summary.ts';
 import { STREAM_DONE } from '../types.ts';
-import type { StreamItem, StreamTranslator, TranslateContext } from '../types.ts';
+import type { StreamItem, TranslateContext } from '../types.ts';
 import { JsonArraySplitter } from './json-array-splitter.ts';
 import { firstParts, functionCalls, geminiUsage, type GeminiResponse } from './response.ts';
 
@@ -34,73 +35,60 @@ export function geminiEventToChunk(event: GeminiResponse, model: string | undefi
   return undefined;
 }
 
-export class GeminiStreamTranslator implements StreamTranslator {
+/** Marker frame for the closing `]` of the JSON array (Gemini's own end of answer). */
+const ARRAY_CLOSED = Symbol('array closed');
+
+export class GeminiStreamTranslator extends FrameTranslator<string | typeof ARRAY_CLOSED> {
   readonly #model: string | undefined;
-  readonly #tracker = new SummaryTracker();
+  readonly #forwardUsage: boolean;
   #mode: 'array' | 'sse' | undefined;
   readonly #array = new JsonArraySplitter();
   readonly #sse = new SseParser();
+  #usage: Usage | undefined;
 
   constructor(context: TranslateContext) {
+    super();
     this.#model = context.model;
+    this.#forwardUsage = wantsUsageChunk(context.request);
   }
 
-  push(chunk: Uint8Array | string): StreamItem[] {
+  protected split(chunk: Uint8Array | string): Array<string | typeof ARRAY_CLOSED> {
     if (this.#mode === undefined) {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1');
       const first = text.trimStart()[0];
       if (first === undefined) return [];
       this.#mode = first === '[' || first === '{' ? 'array' : 'sse';
     }
-    if (this.#mode === 'array') {
-      const { elements, closed } = this.#array.push(chunk);
-      const items = this.#frames(elements);
-      if (closed) items.push(...this.#finish());
-      return items;
+    if (this.#mode === 'sse') return this.#sse.push(chunk).map((event) => event.data);
+    const { elements, closed } = this.#array.push(chunk);
+    return closed ? [...elements, ARRAY_CLOSED] : elements;
+  }
+
+  protected flush(): Array<string | typeof ARRAY_CLOSED> {
+    return this.#mode === 'sse' ? this.#sse.end().map((event) => event.data) : [];
+  }
+
+  protected translate(frame: string | typeof ARRAY_CLOSED): StreamItem[] {
+    if (frame === ARRAY_CLOSED || frame.trim() === STREAM_DONE) {
+      this.tracker.markCompleted();
+      return this.tracker.closingItems();
     }
-    return this.#sseFrames(this.#sse.push(chunk).map((event) => event.data));
-  }
-
-  end(): StreamItem[] {
-    const items = this.#mode === 'sse' ? this.#sseFrames(this.#sse.end().map((event) => event.data)) : [];
-    items.push(...this.#tracker.closingItems());
-    return items;
-  }
-
-  summary() {
-    return this.#tracker.summary();
-  }
-
-  #sseFrames(data: string[]): StreamItem[] {
-    const items: StreamItem[] = [];
-    for (const frame of data) {
-      if (frame.trim() === STREAM_DONE) items.push(...this.#finish());
-      else items.push(...this.#frames([frame]));
+    const event = parseJsonFrame(frame) as GeminiResponse | undefined;
+    if (typeof event !== 'object' || event === null) return []; // Kong drops undecodable frames
+    // Gemini repeats cumulative usage on elements; Kong *sets* counts from each one.
+    const usage = geminiUsage(event.usageMetadata);
+    if (usage) {
+      this.#usage = usage;
+      this.tracker.setUsage(usage);
     }
-    return items;
-  }
-
-  #frames(frames: string[]): StreamItem[] {
-    const items: StreamItem[] = [];
-    for (const frame of frames) {
-      const event = parseJsonFrame(frame) as GeminiResponse | undefined;
-      if (typeof event !== 'object' || event === null) continue; // Kong drops undecodable frames
-      // Gemini repeats cumulative usage on elements; Kong *sets* counts from each one.
-      const usage = geminiUsage(event.usageMetadata);
-      if (usage) this.#tracker.setUsage(usage);
-      const chunk = geminiEventToChunk(event, this.#model);
-      if (chunk) {
-        this.#tracker.observe(chunk);
-        items.push(chunk);
-      }
-      if (chunk?.choices[0]?.finish_reason) this.#tracker.markCompleted();
+    const chunk = geminiEventToChunk(event, this.#model);
+    if (!chunk) return [];
+    const items: StreamItem[] = [chunk];
+    if (chunk.choices[0]?.finish_reason) {
+      // The last element carries the finish reason and the final counts (both framings).
+      this.tracker.markCompleted();
+      if (this.#forwardUsage && this.#usage) items.push(usageChunk('llm/v1/chat', { model: this.#model }, this.#usage));
     }
-    return items;
-  }
-
-  #finish(): StreamItem[] {
-    this.#tracker.markCompleted();
-    const items = this.#tracker.closingItems();
     return items;
   }
 }
