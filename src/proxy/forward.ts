@@ -50,6 +50,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private triesLeft: number;
   private controller: DispatchController | null = null;
   private requestStarted = false;
+  /** This try's outcome already went to the passive health checks. */
+  private reported = false;
   private done = false;
   private balancerStartedAt = 0;
   private drainListener: (() => void) | null = null;
@@ -115,6 +117,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       tlsVerify: service.tls_verify === true,
     });
     this.requestStarted = false;
+    this.reported = false;
     if (ctx.upstreamSentAt === 0) ctx.upstreamSentAt = now;
     this.entry?.balancer.onStart?.(peer);
     pool.dispatch({
@@ -152,6 +155,9 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     ctx.upstreamHeadersAt = Date.now();
     ctx.upstreamStatus = statusCode;
     ctx.tries[ctx.tries.length - 1]!.code = statusCode;
+    // Passive health checks see the upstream's status (Kong's report_http_status).
+    this.reported = true;
+    this.entry?.balancer.report?.(ctx.peer!, { kind: 'http_status', status: statusCode });
     const out = prepareDownstreamHeaders(ctx, headers);
     if (ctx.setCookie !== null) appendSetCookie(out, ctx.setCookie);
     try {
@@ -189,6 +195,12 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     const kind = error instanceof BodyTooLargeError ? 'error' : classifyUpstreamError(error);
     const last = ctx.tries[ctx.tries.length - 1];
     if (last !== undefined) last.error = kind;
+    if (!this.reported && !(error instanceof BodyTooLargeError)) {
+      // A failed try counts against the address as Kong's balancer does before retrying:
+      // timeouts as timeouts, every other connection failure as a tcp failure.
+      this.reported = true;
+      this.entry?.balancer.report?.(ctx.peer!, { kind: kind === 'timeout' ? 'timeout' : 'tcp_failure' });
+    }
     if (ctx.responseStarted || ctx.res.headersSent) {
       // Reset after headers went out: abort the client connection so the truncation is
       // visible (no terminating chunk, no error body appended) — §4.1.

@@ -5,7 +5,7 @@ import type { Settings } from '../config/types.ts';
 import type { EntitySet, Service, Target, Upstream } from '../entities/types.ts';
 import { compileRouter } from '../router/index.ts';
 import type { Router, RouteWithService } from '../router/types.ts';
-import { createBalancer, type Balancer, type DnsResolver } from './balancer/index.ts';
+import { createBalancer, type Balancer, type BalancerHealth, type BalancerOptions, type DnsResolver } from './balancer/index.ts';
 import { headerFlags, type HeaderFlags } from './header-flags.ts';
 import { TrustedIps } from './trusted-ips.ts';
 
@@ -33,6 +33,8 @@ export interface Snapshot {
 
 export interface SnapshotOptions {
   resolver?: DnsResolver;
+  /** Node-wide target health (see balancer/health); without it health checks are off. */
+  health?: BalancerHealth;
 }
 
 // Kong only routes the HTTP subsystem's protocols on the proxy listener; stream routes need
@@ -59,7 +61,9 @@ export function buildSnapshot(entities: EntitySet, settings: Settings, version: 
     else list.push(target);
   }
   const upstreams = new Map<string, UpstreamEntry>();
-  const balancerOptions = options.resolver === undefined ? {} : { resolver: options.resolver };
+  const balancerOptions: BalancerOptions = {};
+  if (options.resolver !== undefined) balancerOptions.resolver = options.resolver;
+  if (options.health !== undefined) balancerOptions.health = options.health;
   for (const upstream of entities.upstreams) {
     const balancer = createBalancer(upstream, targetsByUpstream.get(upstream.id) ?? [], balancerOptions);
     upstreams.set(upstream.name, { upstream, balancer });

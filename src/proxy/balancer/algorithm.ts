@@ -10,8 +10,14 @@ import type { Address } from './targets.ts';
 import type { Peer } from './types.ts';
 
 export interface Algorithm {
-  /** Replace the address set (after a target or DNS change). */
-  rebuild(addresses: readonly Address[]): void;
+  /**
+   * Replace the address set (after a target, DNS or health change). Algorithms with
+   * `keepsUnavailable` get every address plus the keys of the unhealthy ones and skip those
+   * when picking; the others get the healthy addresses only.
+   */
+  rebuild(addresses: readonly Address[], unavailable?: ReadonlySet<string>): void;
+  /** Consistent hashing keeps unhealthy addresses on its ring so their keys come back to them. */
+  readonly keepsUnavailable?: boolean;
   /** A peer, preferring ones not in `tried`; null when there is none with weight. */
   pick(tried: readonly Peer[], hashInput?: string): Peer | null;
   onStart?(peer: Peer): void;

@@ -33,9 +33,14 @@ export function createConsistentHashing(slots: number): Algorithm {
   let addresses: Address[] = [];
   // owner[i]: index into `addresses` of the nearest owned point at or before i; -1 when empty.
   let owner = new Int32Array(points).fill(-1);
+  // down[i]: addresses[i] is unhealthy. Unhealthy addresses keep their points (as in Kong, where
+  // getPeer walks past them), so keys of healthy addresses never move when another flaps.
+  let down: boolean[] = [];
+  let availableCount = 0;
 
   return {
-    rebuild(next) {
+    keepsUnavailable: true,
+    rebuild(next, unavailable) {
       // Build from a canonical order so every worker and every rebuild resolves collisions alike.
       addresses = next.filter((a) => a.weight > 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       const continuum = new Int32Array(points).fill(-1);
@@ -63,20 +68,25 @@ export function createConsistentHashing(slots: number): Algorithm {
         resolved[i] = last;
       }
       owner = resolved;
+      down = addresses.map((a) => unavailable?.has(a.key) === true);
+      availableCount = down.filter((d) => !d).length;
     },
     pick(tried: readonly Peer[], hashInput = ''): Peer | null {
-      if (addresses.length === 0) return null;
+      if (availableCount === 0) return null;
       let index = hash32(hashInput) % points;
       const first = owner[index]!;
-      if (tried.length === 0 || !wasTried(addresses[first]!.peer, tried)) return addresses[first]!.peer;
-      // A retry walks on counter-clockwise to the next address not yet tried, so retries of one
-      // key still land on the same sequence of addresses.
+      if (!down[first] && (tried.length === 0 || !wasTried(addresses[first]!.peer, tried))) return addresses[first]!.peer;
+      // A retry (or an unhealthy owner) walks on counter-clockwise to the next healthy address
+      // not yet tried, so one key always lands on the same sequence of addresses.
+      let fallback = down[first] ? -1 : first;
       for (let step = 0; step < points; step++) {
         index = index === 0 ? points - 1 : index - 1;
-        const candidate = addresses[owner[index]!]!;
-        if (!wasTried(candidate.peer, tried)) return candidate.peer;
+        const candidate = owner[index]!;
+        if (down[candidate]) continue;
+        if (!wasTried(addresses[candidate]!.peer, tried)) return addresses[candidate]!.peer;
+        if (fallback === -1) fallback = candidate;
       }
-      return addresses[first]!.peer;
+      return fallback === -1 ? null : addresses[fallback]!.peer;
     },
   };
 }

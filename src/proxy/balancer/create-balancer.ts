@@ -9,6 +9,7 @@ import { cacheFor } from './dns-cache.ts';
 import type { DnsAnswer } from './dns-cache.ts';
 import { defaultResolver } from './default-resolver.ts';
 import { BalancerError } from './errors.ts';
+import { isServing, worthReporting } from './health/counters.ts';
 import { activeTargets, dnsTargetAddresses, ipTargetAddresses } from './targets.ts';
 import type { ActiveTarget, Address } from './targets.ts';
 import type { Balancer, BalancerOptions, BalancerStatus, Peer } from './types.ts';
@@ -44,16 +45,29 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
   // healthchecks.threshold percent; an unhealthy balancer hands out no peers. Without health
   // checks all weight is available, so only "no weight at all" or threshold 100 trip it.
   const threshold = upstream.healthchecks?.threshold ?? 0;
+  const health = options.health;
   let healthy = false;
+  let unavailable: ReadonlySet<string> = new Set();
   let nextCheckAt = Infinity;
   let closed = false;
 
   function rebuild(): void {
     const addresses = states.flatMap((s) => s.addresses);
-    const total = addresses.reduce((sum, a) => sum + a.weight, 0);
-    healthy = total > 0 && 100 > threshold;
-    algorithm.rebuild(addresses);
+    let total = 0;
+    let available = 0;
+    const down = new Set<string>();
+    for (const address of addresses) {
+      total += address.weight;
+      if (health && !isServing(health.source.state(upstream.id, address.key))) down.add(address.key);
+      else available += address.weight;
+    }
+    unavailable = down;
+    healthy = available > 0 && (available * 100) / total > threshold;
+    if (algorithm.keepsUnavailable || down.size === 0) algorithm.rebuild(addresses, down);
+    else algorithm.rebuild(addresses.filter((a) => !down.has(a.key)), down);
   }
+  // Health transitions of this upstream arrive from the node's owner; re-read them at once.
+  const unsubscribe = health?.source.subscribe(upstream.id, () => { if (!closed) rebuild(); });
 
   function scheduleNext(): void {
     nextCheckAt = Infinity;
@@ -142,27 +156,49 @@ export function createBalancer(upstream: Upstream, targets: Target[], options: B
       return pickNow(tried, hashInput);
     },
     status() {
-      return describe(states, healthy);
+      return describe(states, healthy, unavailable);
+    },
+    probeAddresses() {
+      return states.flatMap((s) => s.addresses.map((a) => ({ targetId: s.target.id, ip: a.peer.host, port: a.peer.port, hostname: a.peer.hostname })));
     },
     close() {
       closed = true;
+      unsubscribe?.();
     },
   };
   if (algorithm.onStart) balancer.onStart = algorithm.onStart;
   if (algorithm.onEnd) balancer.onEnd = algorithm.onEnd;
+  const passive = upstream.healthchecks?.passive;
+  if (health && passive && passiveCounts(passive)) {
+    const { source, sink } = health;
+    balancer.report = (peer, outcome) => {
+      if (peer.targetId === null) return;
+      const address = `${peer.host}:${peer.port}`;
+      if (!worthReporting(source.state(upstream.id, address), outcome, passive)) return;
+      sink.report({ ...outcome, upstreamId: upstream.id, targetId: peer.targetId, address });
+    };
+  }
   return balancer;
 }
 
-function summary(total: number): BalancerStatus['weight'] {
-  // No health checks yet: every address counts as available.
-  return { total, unavailable: 0, available: total };
+/** Passive checks with every threshold at 0 count nothing (Kong: "disabled"). */
+function passiveCounts(passive: Upstream['healthchecks']['passive']): boolean {
+  const { healthy, unhealthy } = passive;
+  return (healthy?.successes ?? 0) > 0 || (unhealthy?.http_failures ?? 0) > 0 || (unhealthy?.tcp_failures ?? 0) > 0 || (unhealthy?.timeouts ?? 0) > 0;
 }
 
-function describe(states: readonly TargetState[], healthy: boolean): BalancerStatus {
+function summary(total: number, unavailable: number): BalancerStatus['weight'] {
+  return { total, unavailable, available: total - unavailable };
+}
+
+function describe(states: readonly TargetState[], healthy: boolean, down: ReadonlySet<string>): BalancerStatus {
   let total = 0;
+  let unavailableTotal = 0;
   const hosts = states.map((state) => {
     const weight = state.addresses.reduce((sum, a) => sum + a.weight, 0);
+    const unavailableWeight = state.addresses.reduce((sum, a) => sum + (down.has(a.key) ? a.weight : 0), 0);
     total += weight;
+    unavailableTotal += unavailableWeight;
     const first = state.answer?.records[0];
     const dns = state.dnsError ?? (first === undefined ? (state.target.isIp ? (state.target.host.includes(':') ? 'AAAA' : 'A') : 'unknown')
       : first.port !== undefined ? 'SRV' : first.family === 6 ? 'AAAA' : 'A');
@@ -172,9 +208,9 @@ function describe(states: readonly TargetState[], healthy: boolean): BalancerSta
       port: state.target.port,
       dns,
       nodeWeight: state.target.weight,
-      weight: summary(weight),
-      addresses: state.addresses.map((a) => ({ ip: a.peer.host, port: a.peer.port, weight: a.weight, healthy: true })),
+      weight: summary(weight, unavailableWeight),
+      addresses: state.addresses.map((a) => ({ ip: a.peer.host, port: a.peer.port, weight: a.weight, healthy: !down.has(a.key) })),
     };
   });
-  return { healthy, weight: summary(total), hosts };
+  return { healthy, weight: summary(total, unavailableTotal), hosts };
 }

@@ -9,3 +9,6 @@ export { createBalancer } from './create-balancer.ts';
 export { resolvePeer } from './resolve-peer.ts';
 export { hashValueFor, hashCookieHeader } from './hash-value.ts';
 export type { HashRequest, HashValue } from './hash-value.ts';
+export type { BalancerHealth, HealthStateSink, HealthStateSource, HealthTransition, HealthReport, HealthOverride, PassiveOutcome } from './health/index.ts';
+export { HealthTable, HealthMonitor, adminHealthSource, createLocalHealth, probeSetsOf } from './health/index.ts';
+export type { AdminHealthSource, LocalHealth, UpstreamProbeSet } from './health/index.ts';

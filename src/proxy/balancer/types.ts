@@ -2,6 +2,7 @@
 // like. Kept apart from the implementations so the proxy can code against them alone.
 
 import type { Upstream } from '../../entities/types.ts';
+import type { BalancerHealth, PassiveOutcome, ProbeAddress } from './health/types.ts';
 
 /** One concrete address to connect to, as Kong's balancer_data (ip, port, hostname). */
 export type Peer = {
@@ -37,6 +38,8 @@ export interface BalancerOptions {
   resolver?: DnsResolver;
   /** Clock in milliseconds (tests inject a fake one). */
   now?: () => number;
+  /** Node-wide target health; without it every address counts as healthy (health checks off). */
+  health?: BalancerHealth;
 }
 
 export interface Balancer {
@@ -56,6 +59,14 @@ export interface Balancer {
    */
   onStart?(peer: Peer): void;
   onEnd?(peer: Peer, latencyMs?: number): void;
+  /**
+   * Passive health report for one try (Kong's report_http_status / report_tcp_failure /
+   * report_timeout). Present only when the balancer has health state and passive checks count
+   * something.
+   */
+  report?(peer: Peer, outcome: PassiveOutcome): void;
+  /** The addresses active checks should probe (every resolved address, healthy or not). */
+  probeAddresses(): ProbeAddress[];
   /** Kong's balancer getStatus(): what GET /upstreams/{u}/health reports for this node. */
   status(): BalancerStatus;
   /** Stop background work; later DNS answers are ignored. */
