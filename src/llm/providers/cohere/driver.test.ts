@@ -32,6 +32,13 @@ test('chat request: history as USER/CHATBOT, last message as `message`, p/k rena
   assert.deepEqual(single.value, { model: 'command-r-plus', stream: false, message: 'hi' });
 });
 
+test('body auth param is written into the generation body', () => {
+  const bodyConf: LlmConf = { ...conf, auth: { param_name: 'api_key', param_value: 'k', param_location: 'body' } };
+  const result = cohereDriver.toNative('llm/v1/chat', { messages: [{ role: 'user', content: 'hi' }] }, { conf: bodyConf, model: 'c' });
+  assert.ok(result.ok);
+  assert.equal((result.value as Record<string, unknown>).api_key, 'k');
+});
+
 test('completions keep the prompt; tools go out in OpenAI shape as in Kong', () => {
   const completion = cohereDriver.toNative('llm/v1/completions', { prompt: 'What are you?', top_k: 3 }, context);
   assert.ok(completion.ok);

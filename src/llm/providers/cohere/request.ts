@@ -4,6 +4,7 @@
 // other fields pass through. Embeddings go to /v1/embed as {texts, model, input_type}.
 
 import type { ChatRequest, CompletionRequest, ContentPart, EmbeddingsRequest, MessageContent } from '../../protocols/openai.ts';
+import { applyBodyAuth } from '../../upstream.ts';
 import type { TranslateContext, Translation } from '../types.ts';
 
 type Json = Record<string, unknown>;
@@ -34,6 +35,8 @@ export function toCohereGeneration(request: ChatRequest | CompletionRequest, con
     body.message = textOf(messages.at(-1)?.content);
     delete body.messages;
   }
+  // Kong's cohere driver edits the client's table in place, so a body auth param reaches the wire.
+  applyBodyAuth(context.conf, body);
   return { ok: true, value: body };
 }
 
