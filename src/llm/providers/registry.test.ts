@@ -27,3 +27,8 @@ test('every chat stream translator ends an empty stream with exactly one [DONE] 
     assert.equal(translator.summary().completed, false, driver.name);
   }
 });
+
+test("Set-Cookie is cleared for the providers Kong clears it for", () => {
+  for (const name of ['openai', 'azure', 'mistral']) assert.deepEqual(getProvider(name)?.clearResponseHeaders, ['set-cookie'], name);
+  assert.equal(getProvider('anthropic')?.clearResponseHeaders, undefined);
+});

@@ -6,6 +6,7 @@ import type { LlmConf } from '../conf.ts';
 import type {
   CanonicalChunk,
   CanonicalRequest,
+  ChatRequest,
   CanonicalResponse,
   Usage,
 } from '../protocols/openai.ts';
@@ -107,6 +108,22 @@ export interface StreamTranslator {
   summary(): StreamSummary;
 }
 
+/** A client body in the provider's own wire format (ai-proxy `llm_format`, kong-ai.md §7). */
+export interface NativeRequestInfo {
+  /** OpenAI-shaped copy for introspection only (guards, decorators, analytics); the native body goes upstream. */
+  request: ChatRequest;
+  /** From the named URI captures `model`/`operation`, else the provider's path pattern. */
+  model?: string;
+  stream: boolean;
+}
+
+/** Kong's llm/adapters/<provider>.lua: read a native request; native answers are metered with fromNative / a stream translator. */
+export interface NativeFormatAdapter {
+  toCanonical(body: unknown, path: string, captures?: Readonly<Record<string, string>>): NativeRequestInfo;
+  /** The model the provider says answered (Gemini `modelVersion`); undefined when it reports none. */
+  responseModel(body: unknown): string | undefined;
+}
+
 export interface ProviderDriver {
   /** Kong's `model.provider` value. */
   readonly name: string;
@@ -114,6 +131,8 @@ export interface ProviderDriver {
   readonly routeTypes: readonly RouteType[];
   /** Whether `auth.param_location = body` reaches the wire (Kong: only drivers that keep the request table). */
   readonly bodyAuth: boolean;
+  /** Upstream response headers the glue removes before answering (Kong: Set-Cookie for openai, azure, mistral, gemini, bedrock). */
+  readonly clearResponseHeaders?: readonly string[];
   streamFraming(conf: LlmConf): StreamFraming;
   /** Target URL, method and auth headers (Kong's `configure_request`). */
   upstream(input: UpstreamInput): Translation<UpstreamRequest>;
@@ -123,4 +142,6 @@ export interface ProviderDriver {
   fromNative(routeType: RouteType, body: unknown, context: TranslateContext): Translation<CanonicalResponse>;
   /** Undefined when the provider cannot stream this route type. */
   createStreamTranslator(routeType: RouteType, context: TranslateContext): StreamTranslator | undefined;
+  /** Present for providers whose native format clients may speak (`llm_format` gemini / bedrock). */
+  readonly nativeFormat?: NativeFormatAdapter;
 }

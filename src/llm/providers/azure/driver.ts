@@ -35,6 +35,7 @@ export const azureDriver: ProviderDriver = {
   name: 'azure',
   routeTypes: ['llm/v1/chat', 'llm/v1/completions', 'llm/v1/embeddings', 'preserve'],
   bodyAuth: true,
+  clearResponseHeaders: ['set-cookie'],
   streamFraming: (_conf: LlmConf): StreamFraming => 'sse',
   upstream(input) {
     const options = input.conf.model.options;

@@ -31,6 +31,7 @@ export const mistralDriver: ProviderDriver = {
   name: 'mistral',
   routeTypes: ['llm/v1/chat', 'llm/v1/completions', 'llm/v1/embeddings', 'preserve'],
   bodyAuth: true,
+  clearResponseHeaders: ['set-cookie'],
   streamFraming: (conf: LlmConf): StreamFraming => (isOllama(conf) ? 'ndjson' : 'sse'),
   upstream(input) {
     // Kong has no Mistral completions path: '/' unless upstream_url says otherwise.

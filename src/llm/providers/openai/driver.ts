@@ -18,6 +18,7 @@ export const openaiDriver: ProviderDriver = {
   name: 'openai',
   routeTypes: ['llm/v1/chat', 'llm/v1/completions', 'llm/v1/embeddings', 'preserve'],
   bodyAuth: true,
+  clearResponseHeaders: ['set-cookie'],
   streamFraming: (_conf: LlmConf): StreamFraming => 'sse',
   upstream(input) {
     const path = OPERATION_PATHS[input.routeType] ?? '';
