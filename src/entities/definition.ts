@@ -17,6 +17,8 @@ export interface EntityDefinition {
   name: string;
   /** Admin API collection path segment (`services`, `ca_certificates`, `key-auths`), or null. */
   adminPath: string | null;
+  /** Kong's admin_api_nested_name (`/consumers/{c}/key-auth`); defaults to adminPath. */
+  nestedAdminPath?: string | null;
   /** Field that may replace the id in Admin API URLs. */
   endpointKey: string | null;
   primaryKey: string[];
@@ -44,6 +46,7 @@ export interface EntityValidateOptions {
 export interface EntityOptions {
   name: string;
   adminPath?: string | null;
+  nestedAdminPath?: string | null;
   endpointKey?: string | null;
   cacheKey?: string[] | null;
   ttl?: boolean;
@@ -65,6 +68,7 @@ export function defineEntity(options: EntityOptions): EntityDefinition {
   const definition: EntityDefinition = {
     name: options.name,
     adminPath: options.adminPath === undefined ? options.name : options.adminPath,
+    nestedAdminPath: options.nestedAdminPath ?? null,
     endpointKey: options.endpointKey ?? null,
     primaryKey: ['id'],
     uniqueFields: ['id', ...fields.filter(([, f]) => f.unique).map(([n]) => n)],

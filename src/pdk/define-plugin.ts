@@ -1,5 +1,6 @@
 // definePlugin: the one declaration of a plugin — name, Kong's VERSION/PRIORITY, the config
 // schema (registered so /schemas/plugins/{name} and validation work) and its phase handlers.
+import type { EntityOptions } from '../entities/definition.ts';
 import type { PluginSchemaDefinition } from '../entities/plugin-registry.ts';
 import type { FieldMap, InferFields } from '../schema/index.ts';
 import type { NodePdk, Pdk } from './pdk.ts';
@@ -38,6 +39,11 @@ export interface PluginDefinition<Conf = any, Prepared = Conf> {
   /** Kong's PRIORITY: higher runs first. */
   priority: number;
   schema: PluginSchema;
+  /**
+   * Plugin-owned entities (Kong's daos.lua: keyauth_credentials, jwt_secrets…), registered with
+   * the plugin so the stores, kong.yml and the Admin API know them.
+   */
+  daos?: readonly EntityOptions[];
   /** Once per config version per plugin instance: compile regexes, parse keys… The result is the handlers' `conf`. */
   prepare?: (conf: Conf, kong: NodePdk) => Prepared;
   /** Once per worker when the plugin is loaded. */

@@ -2,7 +2,7 @@
 // loaded plugin's schema is registered so `/schemas/plugins/{name}` and plugin validation treat
 // custom plugins exactly like bundled ones.
 import type { Logger } from '../core/logger.ts';
-import { registerPluginSchema } from '../entities/index.ts';
+import { defineEntity, registerEntityDefinition, registerPluginSchema } from '../entities/index.ts';
 import { createNodePdk, type AnyPluginDefinition, type PdkEnvironment } from '../pdk/index.ts';
 import { definitionFromModule, type PluginLoader } from './loaders.ts';
 
@@ -106,7 +106,11 @@ export async function createPluginRegistry(
     name: entry.name, definition: entry.definition, priority: entry.priority, order, bundled: entry.bundled,
   }));
   if (options.registerSchemas !== false) {
-    for (const plugin of plugins) registerPluginSchema(plugin.name, plugin.definition.schema);
+    for (const plugin of plugins) {
+      registerPluginSchema(plugin.name, plugin.definition.schema);
+      // Kong loads each plugin's daos.lua with the plugin: its tables exist only when it is enabled.
+      for (const dao of plugin.definition.daos ?? []) registerEntityDefinition(defineEntity(dao));
+    }
   }
   const index = new Map(plugins.map((plugin) => [plugin.name, plugin]));
   return {
