@@ -5,6 +5,10 @@ import { SettingsError } from '../config/index.ts';
 import { CliError, UsageError, parseCommandArgs, type Command, type Output } from './args.ts';
 import { checkCommand } from './check.ts';
 import { configInitCommand, configParseCommand } from './config.ts';
+import { configDbExportCommand, configDbImportCommand } from './config-db.ts';
+import {
+  migrationsBootstrapCommand, migrationsFinishCommand, migrationsListCommand, migrationsResetCommand, migrationsUpCommand,
+} from './migrations.ts';
 import { healthCommand } from './health.ts';
 import { reloadCommand } from './reload.ts';
 import { restartCommand } from './restart.ts';
@@ -14,7 +18,9 @@ import { versionCommand } from './version.ts';
 
 export const COMMANDS: readonly Command[] = [
   startCommand, stopCommand, quitCommand, restartCommand, reloadCommand, healthCommand,
-  checkCommand, configInitCommand, configParseCommand, versionCommand,
+  checkCommand, configInitCommand, configParseCommand, configDbImportCommand, configDbExportCommand,
+  migrationsBootstrapCommand, migrationsUpCommand, migrationsFinishCommand, migrationsListCommand, migrationsResetCommand,
+  versionCommand,
 ];
 
 const SUBCOMMAND_GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!));

@@ -1,10 +1,11 @@
 // Which store a node runs on, from settings: memory (DB-less), the embedded SQLite file under the
 // prefix, or Postgres with Kong's pg_* settings. Also reads a whole configuration out of a store
 // for snapshot building.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../config/types.ts';
-import { entityDefinitions } from '../entities/index.ts';
-import type { CoreEntityName, EntitySet } from '../entities/types.ts';
+import { listEntityDefinitions } from '../entities/index.ts';
+import type { EntitySet } from '../entities/types.ts';
 import type { MigrationDatabase } from '../store/migrations/index.ts';
 import { createPostgresStore, openPostgresMigrations, type PostgresStoreOptions } from '../store/postgres/index.ts';
 import { createSqliteStore, openSqliteMigrations, type SqliteStoreOptions } from '../store/sqlite/index.ts';
@@ -14,6 +15,8 @@ import { emptyEntitySet } from '../store/declarative/index.ts';
 export const SQLITE_FILE = 'portico.db';
 
 export function sqliteOptions(settings: Settings): SqliteStoreOptions {
+  // The prefix may not exist yet when a CLI command (migrations, db_import) runs before any start.
+  mkdirSync(settings.prefix, { recursive: true });
   return { path: join(settings.prefix, SQLITE_FILE) };
 }
 
@@ -48,8 +51,8 @@ export function openMigrations(settings: Settings): Promise<MigrationDatabase & 
 /** Every row of every core table (plus registered plugin tables), for one snapshot. */
 export async function loadEntitySet(store: Store): Promise<EntitySet> {
   const entities = emptyEntitySet();
-  for (const name of Object.keys(entityDefinitions) as CoreEntityName[]) {
-    (entities as Record<string, unknown[]>)[name] = await store.all(name);
+  for (const definition of listEntityDefinitions()) {
+    (entities as Record<string, unknown[]>)[definition.name] = await store.all(definition.name);
   }
   return entities;
 }
