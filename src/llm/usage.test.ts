@@ -71,6 +71,22 @@ test('analytics: estimates flagged, azure extras, payloads, and nothing when log
   });
   assert.equal(record?.usage?.estimated, true);
   assert.deepEqual(record?.payload, { request: '{}', response: '{"a":1}' });
-  const off = buildAnalyticsRecord({ conf: { ...conf, logging: null }, pluginId: 'p', requestModel: 'm', responseModel: 'm', latencyMs: 1, usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, estimated: false } });
+  const zero = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, estimated: false };
+  const off = buildAnalyticsRecord({ conf: { ...conf, logging: null }, pluginId: 'p', requestModel: 'm', responseModel: 'm', latencyMs: 1, usage: zero });
   assert.equal(off, undefined);
+  // Kong's serialize-analytics returns early without log_statistics, payloads included.
+  const payloadsOnly = buildAnalyticsRecord({ conf: { ...conf, logging: { log_payloads: true } }, pluginId: 'p', requestModel: 'm', responseModel: 'm', latencyMs: 1, usage: zero, requestPayload: '{}' });
+  assert.equal(payloadsOnly, undefined);
+});
+
+test('transformer flavour: floored time_per_token, cost only with prices, empty cache', () => {
+  const usage = { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13, estimated: false };
+  const priced = buildAnalyticsRecord({ conf, pluginId: 'p', requestModel: 'm', responseModel: 'm', latencyMs: 100, usage, transformer: true });
+  assert.deepEqual(priced, {
+    meta: { plugin_id: 'p', provider_name: 'openai', request_model: 'm', response_model: 'm', llm_latency: 100 },
+    usage: { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13, time_per_token: 33, cost: 0.00013 },
+    cache: {},
+  });
+  const unpriced = buildAnalyticsRecord({ conf: { ...conf, model: { provider: 'openai' } }, pluginId: 'p', requestModel: 'm', responseModel: 'm', latencyMs: 100, usage, transformer: true });
+  assert.equal(unpriced && 'cost' in unpriced.usage, false);
 });

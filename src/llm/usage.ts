@@ -130,9 +130,11 @@ export interface AiProxyUsage {
 }
 
 export interface AiProxyRecord {
-  meta?: AiProxyMeta;
-  usage?: AiProxyUsage;
+  meta: AiProxyMeta;
+  usage: AiProxyUsage;
   payload?: { request?: string; response?: string };
+  /** Transformer plugins only: Kong writes an empty `cache` object. */
+  cache?: Record<string, never>;
 }
 
 export interface AnalyticsInput {
@@ -147,39 +149,48 @@ export interface AnalyticsInput {
   /** The body sent upstream (provider-native) and the client-facing body, for log_payloads. */
   requestPayload?: string;
   responsePayload?: string;
+  /**
+   * The ai-request/response-transformer shape (Kong's shared.post_request, §8.2): integer
+   * time_per_token, cost only when prices are configured, and an empty `cache` object.
+   */
+  transformer?: boolean;
 }
 
-/** The value ai-proxy serialises under `ai.proxy`; undefined when neither logging switch is on. */
+/**
+ * The value serialised under `ai.proxy` (or `ai.<transformer-name>`). Like Kong's
+ * serialize-analytics, nothing is produced unless `log_statistics` is on; payloads are added
+ * when `log_payloads` is on as well.
+ */
 export function buildAnalyticsRecord(input: AnalyticsInput): AiProxyRecord | undefined {
   const logging = input.conf.logging;
-  if (!logging?.log_statistics && !logging?.log_payloads) return undefined;
-  const record: AiProxyRecord = {};
-  if (logging.log_statistics) {
-    const requestModel = input.requestModel ?? 'UNSPECIFIED';
-    const latency = Math.round(input.latencyMs);
-    record.meta = {
-      plugin_id: input.pluginId,
-      provider_name: input.conf.model.provider,
-      request_model: requestModel,
-      response_model: input.responseModel ?? requestModel,
-      llm_latency: latency,
-    };
-    const options = input.conf.model.options;
-    if (input.conf.model.provider === 'azure' && options) {
-      if (options.azure_instance) record.meta.azure_instance_id = options.azure_instance;
-      if (options.azure_deployment_id) record.meta.azure_deployment_id = options.azure_deployment_id;
-      if (options.azure_api_version) record.meta.azure_api_version = options.azure_api_version;
-    }
-    const usage: AiProxyUsage = {
-      prompt_tokens: input.usage.prompt_tokens,
-      completion_tokens: input.usage.completion_tokens,
-      total_tokens: input.usage.total_tokens,
-      time_per_token: timePerToken(latency, input.usage.completion_tokens),
-      cost: computeCost(input.usage, options),
-    };
-    if (input.usage.estimated) usage.estimated = true;
-    record.usage = usage;
+  if (!logging?.log_statistics) return undefined;
+  const requestModel = input.requestModel ?? 'UNSPECIFIED';
+  const latency = Math.round(input.latencyMs);
+  const meta: AiProxyMeta = {
+    plugin_id: input.pluginId,
+    provider_name: input.conf.model.provider,
+    request_model: requestModel,
+    response_model: input.responseModel ?? requestModel,
+    llm_latency: latency,
+  };
+  const options = input.conf.model.options;
+  if (input.conf.model.provider === 'azure' && options) {
+    if (options.azure_instance) meta.azure_instance_id = options.azure_instance;
+    if (options.azure_deployment_id) meta.azure_deployment_id = options.azure_deployment_id;
+    if (options.azure_api_version) meta.azure_api_version = options.azure_api_version;
   }
+  const perToken = timePerToken(latency, input.usage.completion_tokens);
+  const usage: AiProxyUsage = {
+    prompt_tokens: input.usage.prompt_tokens,
+    completion_tokens: input.usage.completion_tokens,
+    total_tokens: input.usage.total_tokens,
+    time_per_token: input.transformer ? Math.floor(perToken) : perToken,
+    cost: computeCost(input.usage, options),
+  };
+  if (input.transformer && options?.input_cost == null && options?.output_cost == null) delete (usage as Partial<AiProxyUsage>).cost;
+  if (input.usage.estimated) usage.estimated = true;
+  const record: AiProxyRecord = { meta, usage };
   if (logging.log_payloads) record.payload = { request: input.requestPayload, response: input.responsePayload };
+  if (input.transformer) record.cache = {};
   return record;
 }
