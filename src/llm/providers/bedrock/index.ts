@@ -8,6 +8,7 @@ import { errorTransformingTo, noTransformer } from '../../translation-errors.ts'
 import { composeUpstream } from '../../upstream.ts';
 import type { ProviderDriver, StreamFraming, Translation, UpstreamInput, UpstreamRequest } from '../types.ts';
 import { fromBedrockEmbeddings, toBedrockEmbeddings } from './embeddings.ts';
+import { bedrockNativeFormat } from './native.ts';
 import { toBedrockChat } from './request.ts';
 import { fromBedrockChat } from './response.ts';
 import { signSigV4, type AwsCredentials } from './sigv4.ts';
@@ -53,6 +54,8 @@ export const bedrockDriver: ProviderDriver = {
   name: 'bedrock',
   routeTypes: ['llm/v1/chat', 'llm/v1/embeddings'],
   bodyAuth: false,
+  // Kong's post_request clears Set-Cookie from gemini and bedrock answers.
+  clearResponseHeaders: ['set-cookie'],
   streamFraming: (_conf: LlmConf): StreamFraming => 'aws-eventstream',
   upstream,
   toNative(routeType, request, context) {
@@ -71,4 +74,5 @@ export const bedrockDriver: ProviderDriver = {
   createStreamTranslator(routeType, context) {
     return routeType === 'llm/v1/chat' ? new BedrockStreamTranslator(context) : undefined;
   },
+  nativeFormat: bedrockNativeFormat,
 };

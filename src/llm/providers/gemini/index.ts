@@ -8,6 +8,7 @@ import type { RouteType } from '../../protocols/route-types.ts';
 import { errorTransformingTo, noTransformer } from '../../translation-errors.ts';
 import { composeUpstream } from '../../upstream.ts';
 import type { ProviderDriver, StreamFraming, Translation, UpstreamInput, UpstreamRequest } from '../types.ts';
+import { geminiNativeFormat } from './native.ts';
 import { isVertexMode, toGeminiChat, toGeminiEmbeddings } from './request.ts';
 import { fromGeminiChat, fromGeminiEmbeddings } from './response.ts';
 import { GeminiStreamTranslator } from './stream.ts';
@@ -52,6 +53,8 @@ export const geminiDriver: ProviderDriver = {
   name: 'gemini',
   routeTypes: ['llm/v1/chat', 'llm/v1/embeddings'],
   bodyAuth: false,
+  // Kong's post_request clears Set-Cookie from gemini and bedrock answers.
+  clearResponseHeaders: ['set-cookie'],
   streamFraming,
   upstream,
   toNative(routeType, request, context) {
@@ -70,4 +73,5 @@ export const geminiDriver: ProviderDriver = {
   createStreamTranslator(routeType, context) {
     return routeType === 'llm/v1/chat' ? new GeminiStreamTranslator(context) : undefined;
   },
+  nativeFormat: geminiNativeFormat,
 };
