@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalQuery, canonicalUri, signSigV4, type AwsCredentials } from './sigv4.ts';
+import { awsFromEnv, canonicalQuery, canonicalUri, signSigV4, type AwsCredentials } from './sigv4.ts';
 
 // AWS's published SigV4 test-suite values (aws-sig-v4-test-suite): credentials, date and the
 // expected signatures are facts of that suite.
@@ -79,4 +79,13 @@ test('body hash covers the payload', () => {
   const b = signSigV4({ method: 'POST', url: 'https://h/', body: '{ }' }, { credentials, region: 'r', service: 's', date });
   assert.ok(a.canonicalRequest.endsWith('44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a'));
   assert.notEqual(a.signature, b.signature);
+});
+
+test('AWS credentials and region from the environment', () => {
+  assert.deepEqual(awsFromEnv({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 's', AWS_SESSION_TOKEN: 't', AWS_DEFAULT_REGION: 'eu-central-1' }), {
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'AKID', secretAccessKey: 's', sessionToken: 't' },
+  });
+  assert.deepEqual(awsFromEnv({ AWS_REGION: 'us-east-2', AWS_DEFAULT_REGION: 'x', AWS_ACCESS_KEY_ID: 'AKID' }), { region: 'us-east-2' });
+  assert.deepEqual(awsFromEnv({}), {});
 });

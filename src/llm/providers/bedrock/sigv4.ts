@@ -144,3 +144,19 @@ export function signSigV4(request: SigV4Request, options: SigV4Options): SigV4Re
   if (credentials.sessionToken) headers['X-Amz-Security-Token'] = credentials.sessionToken;
   return { headers, canonicalRequest, stringToSign, signature };
 }
+
+/**
+ * Credentials and region from the standard AWS environment variables (the first links of the
+ * SDK chain Kong relies on when `auth.aws_*` is unset). Instance/container roles need HTTP and
+ * are left to the caller.
+ */
+export function awsFromEnv(env: Readonly<Record<string, string | undefined>>): { credentials?: AwsCredentials; region?: string } {
+  const result: { credentials?: AwsCredentials; region?: string } = {};
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (region) result.region = region;
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    result.credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+    if (env.AWS_SESSION_TOKEN) result.credentials.sessionToken = env.AWS_SESSION_TOKEN;
+  }
+  return result;
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createVerify, generateKeyPairSync } from 'node:crypto';
-import { createVertexTokenSource, parseServiceAccount, VertexTokenError, type FetchToken } from './vertex-token.ts';
+import { createVertexTokenSource, parseServiceAccount, serviceAccountJsonFor, VertexTokenError, type FetchToken } from './vertex-token.ts';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const serviceAccount = {
@@ -84,4 +84,11 @@ test('non-JSON token answers and bad service-account JSON are refused', async ()
   await assert.rejects(source.getToken(), /GCP token exchange failed: status 502/);
   assert.throws(() => parseServiceAccount('{'), /not valid JSON/);
   assert.throws(() => parseServiceAccount('{"client_email":"x"}'), /lacks client_email or private_key/);
+});
+
+test('the service-account key comes from the config, else GCP_SERVICE_ACCOUNT, only when asked for', () => {
+  assert.equal(serviceAccountJsonFor({ gcp_use_service_account: true, gcp_service_account_json: '{"a":1}' }, { GCP_SERVICE_ACCOUNT: '{"b":2}' }), '{"a":1}');
+  assert.equal(serviceAccountJsonFor({ gcp_use_service_account: true }, { GCP_SERVICE_ACCOUNT: '{"b":2}' }), '{"b":2}');
+  assert.equal(serviceAccountJsonFor({ gcp_use_service_account: true }, {}), undefined);
+  assert.equal(serviceAccountJsonFor({ gcp_service_account_json: '{"a":1}' }, { GCP_SERVICE_ACCOUNT: '{"b":2}' }), undefined);
 });

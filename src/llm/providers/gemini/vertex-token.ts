@@ -114,3 +114,15 @@ export function createVertexTokenSource(options: VertexTokenSourceOptions): Vert
     },
   };
 }
+
+/**
+ * The service-account key for a config that asked for one: `auth.gcp_service_account_json`, else
+ * env GCP_SERVICE_ACCOUNT (Kong's fallback). Undefined when the config does not use Vertex auth.
+ */
+export function serviceAccountJsonFor(
+  auth: { gcp_use_service_account?: boolean | null; gcp_service_account_json?: string | null } | null | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (!auth?.gcp_use_service_account) return undefined;
+  return auth.gcp_service_account_json || env.GCP_SERVICE_ACCOUNT || undefined;
+}
