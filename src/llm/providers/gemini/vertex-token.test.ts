@@ -92,3 +92,41 @@ test('the service-account key comes from the config, else GCP_SERVICE_ACCOUNT, o
   assert.equal(serviceAccountJsonFor({ gcp_use_service_account: true }, {}), undefined);
   assert.equal(serviceAccountJsonFor({ gcp_service_account_json: '{"a":1}' }, { GCP_SERVICE_ACCOUNT: '{"b":2}' }), undefined);
 });
+
+test('token exchange against a real loopback token endpoint (fetch transport)', async () => {
+  const { createServer } = await import('node:http');
+  let requests = 0;
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      requests++;
+      const assertion = new URLSearchParams(raw).get('assertion') ?? '';
+      const [header, claims, signature] = assertion.split('.');
+      const valid =
+        req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+        createVerify('RSA-SHA256').update(`${header}.${claims}`).verify(publicKey, Buffer.from(signature ?? '', 'base64url'));
+      res.writeHead(valid ? 200 : 400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(valid ? { access_token: 'ya29.loopback', expires_in: 3599 } : { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as { port: number };
+    const fetchToken: FetchToken = async (url, body, headers) => {
+      const response = await fetch(url, { method: 'POST', body, headers });
+      return { status: response.status, body: await response.text() };
+    };
+    const key = { ...serviceAccount, token_uri: `http://127.0.0.1:${port}/token` };
+    const source = createVertexTokenSource({ serviceAccountJson: JSON.stringify(key), fetchToken });
+    assert.equal(await source.getToken(), 'ya29.loopback');
+    assert.equal(await source.getToken(), 'ya29.loopback');
+    assert.equal(requests, 1);
+    // A key that does not match the registered public key is refused by the endpoint.
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const wrong = createVertexTokenSource({ serviceAccountJson: JSON.stringify({ ...key, private_key: other }), fetchToken });
+    await assert.rejects(wrong.getToken(), /Invalid JWT Signature\./);
+  } finally {
+    server.close();
+  }
+});
