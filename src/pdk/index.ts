@@ -22,3 +22,6 @@ export { errorFormatFor, renderError, defaultErrorMessage, grpcStatusFor, ERROR_
 export type { ErrorFormat } from './error-body.ts';
 export { fromKongPdkModule, isKongPdkModule } from './kong-pdk-adapter.ts';
 export type { KongPdkModule } from './kong-pdk-adapter.ts';
+export { CONSUMER_HEADERS, authenticateAnonymous, constantTimeEqual, foreignId, loadConsumerCached, setAuthenticatedConsumer } from './consumer-auth.ts';
+export { UNAVAILABLE_DB } from './db.ts';
+export type { DbRow, PdkDb } from './db.ts';

@@ -14,6 +14,7 @@ import { RequestApi } from './request.ts';
 import { ResponseApi } from './response.ts';
 import { ServiceApi, ServiceRequestApi, ServiceResponseApi } from './service.ts';
 import { createPluginLog, type PluginLog } from './log.ts';
+import { UNAVAILABLE_DB, type PdkDb } from './db.ts';
 
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
 /**
@@ -50,6 +51,8 @@ export interface PdkEnvironment {
   hostname?: string;
   loadConsumer: ConsumerLoader;
   upstreamExists: (name: string) => boolean;
+  /** kong.db: the entity store (plugin-owned credentials, tokens); the runtime passes its Store. */
+  db?: PdkDb;
 }
 
 /**
@@ -97,6 +100,8 @@ export interface NodePdk {
   node: NodeApi;
   version: string;
   version_num: number;
+  /** The entity store (Kong's kong.db), for plugin-owned entities. */
+  db: PdkDb;
 }
 
 /**
@@ -143,6 +148,7 @@ export function createNodePdk(environment: PdkEnvironment, pluginName: string): 
     node,
     version: KONG_VERSION,
     version_num: versionNumber(KONG_VERSION),
+    db: environment.db ?? UNAVAILABLE_DB,
   };
 }
 
@@ -188,6 +194,7 @@ export function pdkForPlugin(base: Pdk, ctx: PluginRequestContext, pluginName: s
     node: base.node,
     version: base.version,
     version_num: base.version_num,
+    db: base.db,
     log,
     ctx: { shared: ctx.shared, plugin: ctx.pluginContext(pluginName) },
   };

@@ -3,7 +3,7 @@
 // log — without HTTP. Plugin tests use it; HTTP-level behaviour is tested against the proxy.
 import { createLogger, type Logger } from '../core/logger.ts';
 import type { Consumer, Plugin, Route, Service } from '../entities/types.ts';
-import { NodeCache, PluginRequestContext, type AnyPluginDefinition, type PdkEnvironment } from '../pdk/index.ts';
+import { NodeCache, PluginRequestContext, type AnyPluginDefinition, type PdkDb, type PdkEnvironment } from '../pdk/index.ts';
 import { createPluginRegistry, type PluginRegistry } from './registry.ts';
 import { PluginRun } from './runner.ts';
 import { buildPluginTable, type PluginTable } from './table.ts';
@@ -69,6 +69,8 @@ export interface HarnessOptions {
   logger?: Logger;
   cache?: NodeCache;
   version?: number;
+  /** kong.db for plugins that own entities (e.g. a memory Store holding credentials). */
+  db?: PdkDb;
 }
 
 /**
@@ -103,6 +105,7 @@ export async function createPluginHarness(options: HarnessOptions): Promise<Plug
     loadConsumer: async (key, byUsername) =>
       consumers.find((consumer) => consumer.id === key) ?? (byUsername ? consumers.find((consumer) => consumer.username === key) : undefined) ?? null,
     upstreamExists: (name) => (options.upstreamNames ?? []).includes(name),
+    db: options.db,
   };
   const names = options.plugins.map((plugin) => plugin.name);
   const registry = await createPluginRegistry(names, [], { bundled: options.plugins });
