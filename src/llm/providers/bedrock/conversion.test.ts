@@ -44,6 +44,14 @@ test('request errors carry Kong\'s messages', () => {
     bedrockDriver.toNative('llm/v1/chat', { messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }] }, { conf, model: 'amazon.titan-text-express-v1' }),
     { ok: false, message: "error transforming to bedrock://llm/v1/chat: system prompts are unsupported for model 'amazon.titan-text-express-v1" },
   );
+  const badArguments = { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function' as const, function: { name: 'f', arguments: '{oops' } }] };
+  assert.deepEqual(bedrockDriver.toNative('llm/v1/chat', { messages: [badArguments] }, context), {
+    ok: false,
+    message: "error transforming to bedrock://llm/v1/chat: failed to decode function response arguments from assistant's message, not JSON format",
+  });
+  const parts = bedrockDriver.toNative('llm/v1/chat', { messages: [{ role: 'system', content: [{ type: 'text', text: 'Be brief.' }] }, { role: 'user', content: 'u' }] }, context);
+  assert.ok(parts.ok);
+  assert.deepEqual((parts.value as { system: unknown }).system, [{ text: 'Be brief.' }]);
   assert.deepEqual(bedrockDriver.toNative('llm/v1/completions', { prompt: 'x' }, context), { ok: false, message: 'no transformer for bedrock://llm/v1/completions' });
 });
 

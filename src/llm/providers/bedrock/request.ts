@@ -1,6 +1,7 @@
 // Canonical (OpenAI) chat → Bedrock Converse body, after Kong's kong/llm/drivers/bedrock.lua
 // (kong-ai.md §5.6).
 
+import { decodeToolArguments } from '../../formats/tool-arguments.ts';
 import type { ChatMessage, ChatRequest, ToolDefinition } from '../../protocols/openai.ts';
 import type { Translation, TranslateContext } from '../types.ts';
 
@@ -15,6 +16,12 @@ const NO_SYSTEM_PROMPT = [/titan/, /cohere\.command-text/, /cohere\.command-ligh
 
 function fail(message: string): { ok: false; message: string } {
   return { ok: false, message };
+}
+
+/** A system message's text: the string, or its text parts joined (OpenAI allows both). */
+function systemText(content: ChatMessage['content']): string {
+  if (typeof content === 'string') return content;
+  return Array.isArray(content) ? content.map((part) => (part.type === 'text' ? String((part as { text?: unknown }).text ?? '') : '')).join('') : '';
 }
 
 function toolResult(message: ChatMessage): Translation<ConverseMessage> {
@@ -37,15 +44,9 @@ function assistantToolCalls(message: ChatMessage): Translation<ConverseMessage> 
   const content: Block[] = [];
   if (typeof message.content === 'string' && message.content !== '') content.push({ text: message.content });
   for (const call of message.tool_calls ?? []) {
-    let input: unknown = {};
-    if (call.function?.arguments) {
-      try {
-        input = JSON.parse(call.function.arguments);
-      } catch {
-        return fail("failed to decode function response arguments from assistant's message, not JSON format");
-      }
-    }
-    content.push({ toolUse: { toolUseId: call.id, name: call.function?.name, input } });
+    const input = decodeToolArguments(call.function?.arguments);
+    if (!input) return fail("failed to decode function response arguments from assistant's message, not JSON format");
+    content.push({ toolUse: { toolUseId: call.id, name: call.function?.name, input: input.value } });
   }
   return { ok: true, value: { role: 'assistant', content } };
 }
@@ -75,7 +76,7 @@ export function toBedrockChat(request: ChatRequest, context: TranslateContext): 
   let system: string | undefined;
   for (const message of Array.isArray(request.messages) ? request.messages : []) {
     if (message.role === 'system') {
-      system = (system ?? '') + (typeof message.content === 'string' ? message.content : '');
+      system = (system ?? '') + systemText(message.content);
       continue;
     }
     let converted: Translation<ConverseMessage>;

@@ -24,6 +24,14 @@ test('configured options win over the client values; no system → no systemInst
   });
 });
 
+test('system messages given as text parts are concatenated too', () => {
+  const result = geminiDriver.toNative('llm/v1/chat', { messages: [{ role: 'system', content: [{ type: 'text', text: 'Be ' }, { type: 'text', text: 'brief.' }] }, { role: 'developer', content: 'x' }] }, context);
+  assert.ok(result.ok);
+  const body = result.value as { systemInstruction: unknown; contents: unknown };
+  assert.deepEqual(body.systemInstruction, { parts: [{ text: 'Be brief.' }] });
+  assert.deepEqual(body.contents, [{ role: 'user', parts: [{ text: 'x' }] }]);
+});
+
 test('tool results and assistant tool calls use Kong\'s function-role shapes', () => {
   const result = geminiDriver.toNative('llm/v1/chat', {
     messages: [

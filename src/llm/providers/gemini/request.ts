@@ -39,6 +39,12 @@ function contentPart(part: ContentPart): Translation<GeminiPart> {
   return fail(`cannot transform part of type '${String(part.type)}' to Gemini format`);
 }
 
+/** A system message's text: the string, or its text parts joined (OpenAI allows both). */
+function systemText(content: ChatMessage['content']): string {
+  if (typeof content === 'string') return content;
+  return Array.isArray(content) ? content.map((part) => (part.type === 'text' ? String((part as { text?: unknown }).text ?? '') : '')).join('') : '';
+}
+
 function messageParts(message: ChatMessage, position: number): Translation<GeminiPart[]> {
   const content = message.content;
   if (typeof content === 'string') return { ok: true, value: [{ text: content }] };
@@ -64,7 +70,7 @@ export function toGeminiChat(request: ChatRequest, context: TranslateContext): T
     const message = messages[index];
     if (message.role === 'system') {
       // Kong concatenates every system message without a separator.
-      system = (system ?? '') + (typeof message.content === 'string' ? message.content : '');
+      system = (system ?? '') + systemText(message.content);
     } else if (message.role === 'tool') {
       // Kong hard-codes the function name of a tool result to "get_product_info".
       contents.push({
