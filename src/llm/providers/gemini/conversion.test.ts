@@ -48,6 +48,20 @@ test('tool results and assistant tool calls use Kong\'s function-role shapes', (
   ]);
 });
 
+test('tool_choice maps to function_calling_config; a client tool_config wins', () => {
+  const tools = [{ type: 'function' as const, function: { name: 'f', parameters: { type: 'object' } } }];
+  const config = (choice: unknown, extra: Record<string, unknown> = {}) => {
+    const result = geminiDriver.toNative('llm/v1/chat', { messages: [{ role: 'user', content: 'x' }], tools, tool_choice: choice as 'auto', ...extra }, context);
+    assert.ok(result.ok);
+    return (result.value as { tool_config?: unknown }).tool_config;
+  };
+  assert.deepEqual(config('auto'), { function_calling_config: { mode: 'AUTO' } });
+  assert.deepEqual(config('required'), { function_calling_config: { mode: 'ANY' } });
+  assert.deepEqual(config('none'), { function_calling_config: { mode: 'NONE' } });
+  assert.deepEqual(config({ type: 'function', function: { name: 'f' } }), { function_calling_config: { mode: 'ANY', allowed_function_names: ['f'] } });
+  assert.deepEqual(config('auto', { tool_config: { function_calling_config: { mode: 'NONE' } } }), { function_calling_config: { mode: 'NONE' } });
+});
+
 test('request errors carry Kong\'s messages', () => {
   const system = geminiDriver.toNative('llm/v1/chat', { messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }] }, { conf, model: 'gemini-1.0-pro' });
   assert.deepEqual(system, { ok: false, message: "error transforming to gemini://llm/v1/chat: system prompts aren't supported on gemini-1.0 models" });

@@ -105,7 +105,20 @@ export function toGeminiChat(request: ChatRequest, context: TranslateContext): T
     if (declarations.length > 0) body.tools = [{ function_declarations: declarations }];
   }
   if (request.tool_config !== undefined) body.tool_config = request.tool_config;
+  else if (request.tool_choice !== undefined && body.tools !== undefined) body.tool_config = toolConfig(request.tool_choice);
   return { ok: true, value: body };
+}
+
+/**
+ * OpenAI tool_choice → Gemini function_calling_config (Portico addition: Kong forwards only a
+ * client-supplied `tool_config` and drops tool_choice).
+ */
+function toolConfig(choice: ChatRequest['tool_choice']): Record<string, unknown> {
+  if (typeof choice === 'object' && choice?.function?.name) {
+    return { function_calling_config: { mode: 'ANY', allowed_function_names: [choice.function.name] } };
+  }
+  const mode = choice === 'required' ? 'ANY' : choice === 'none' ? 'NONE' : 'AUTO';
+  return { function_calling_config: { mode } };
 }
 
 function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {
