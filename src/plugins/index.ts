@@ -1,5 +1,8 @@
 // The ONE list of bundled plugins (Kong's `plugins` table in kong/constants.lua). Each plugin
 // folder adds its definition here; the registry expands `bundled` in the `plugins` setting to it.
 import type { AnyPluginDefinition } from '../pdk/index.ts';
+import { plugin as keyAuth } from './key-auth/handler.ts';
 
-export const bundledPlugins: AnyPluginDefinition[] = [];
+export const bundledPlugins: AnyPluginDefinition[] = [
+  keyAuth,
+];
