@@ -45,7 +45,8 @@ export class IncomingRequestView implements RequestView {
   readonly rawPath: string;
   readonly httpVersion: number;
   readonly startTime: number;
-  readonly uriCaptures: { unnamed: string[]; named: Record<string, string> } | null;
+  /** Set by the proxy once the router matched (routing happens after rewrite). */
+  uriCaptures: { unnamed: string[]; named: Record<string, string> } | null;
   /** The whole body once a plugin read it, else null (the proxy streams the request then). */
   bufferedBody: Buffer | null = null;
   private readonly req: IncomingMessage;

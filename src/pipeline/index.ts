@@ -4,7 +4,7 @@ export { createPluginRegistry, compareExecutionOrder, logFailure } from './regis
 export type { LoadedPlugin, PluginRegistry, RegistryOptions } from './registry.ts';
 export { directoryLoader, packageLoader, pluginDirectoriesFromPackagePath, definitionFromModule } from './loaders.ts';
 export type { PluginLoader } from './loaders.ts';
-export { buildPluginTable, PluginEntry, PRECEDENCE_LEVELS } from './table.ts';
+export { buildPluginTable, emptyPluginTable, PluginEntry, PRECEDENCE_LEVELS } from './table.ts';
 export type { ConfiguredPlugin, PluginTable, PluginTableOptions } from './table.ts';
 export { PluginRun } from './runner.ts';
 export { LogQueue } from './log-queue.ts';
@@ -14,3 +14,6 @@ export type { HarnessOptions, HarnessRequest, HarnessResult, HarnessUpstream, Pl
 export { IncomingRequestView } from './incoming-request.ts';
 export type { IncomingRequestFacts } from './incoming-request.ts';
 export { changedTables, onConfigChange, onEntityChange } from './cache-invalidation.ts';
+export { availablePluginsOf, loadNodePlugins } from './node-registry.ts';
+export { serializeRequest } from './log-serializer.ts';
+export type { SerializedTry, SerializerInput } from './log-serializer.ts';

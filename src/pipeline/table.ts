@@ -1,9 +1,9 @@
 // The plugin lookup table of one config version: every enabled plugin row prepared once
 // (prepare(conf)), indexed by (route, service, consumer) per plugin, with the per-phase lists
 // the runner walks. Kong's plugins_iterator rebuild, done once per snapshot instead of lazily.
-import type { Logger } from '../core/logger.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
 import type { Plugin } from '../entities/types.ts';
-import { createNodePdk, type NodePdk, type PdkEnvironment } from '../pdk/index.ts';
+import { createNodePdk, NodeCache, type NodePdk, type PdkEnvironment } from '../pdk/index.ts';
 import { logFailure, type LoadedPlugin, type PluginRegistry } from './registry.ts';
 
 /**
@@ -182,5 +182,27 @@ export async function buildPluginTable(rows: readonly Plugin[], registry: Plugin
     hasCertificate: globals.some((configured) => configured.plugin.definition.certificate !== undefined),
     environment,
     nodePdks,
+  };
+}
+
+let placeholderEnvironment: PdkEnvironment | null = null;
+
+/**
+ * The table of a config version without enabled plugins, for snapshots built without a registry
+ * (tests, the primary). Its environment is never used: the proxy does not run an empty table.
+ * @example
+ * const plugins = options.plugins ?? emptyPluginTable(version);
+ */
+export function emptyPluginTable(version: number): PluginTable {
+  placeholderEnvironment ??= {
+    logger: createLogger('crit'),
+    cache: new NodeCache(),
+    nodeId: '00000000-0000-0000-0000-000000000000',
+    loadConsumer: async () => null,
+    upstreamExists: () => false,
+  };
+  return {
+    version, empty: true, entries: [], globals: [], hasRewrite: false, hasCertificate: false,
+    environment: placeholderEnvironment, nodePdks: new Map(),
   };
 }

@@ -4,6 +4,7 @@
 // header_filter/body_filter see the response; log reads `tries` and the latencies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Route, Service } from '../entities/types.ts';
+import type { PluginRun } from '../pipeline/index.ts';
 import type { RouteMatch } from '../router/types.ts';
 import type { Peer } from './balancer/index.ts';
 import type { HeaderFlags } from './header-flags.ts';
@@ -69,6 +70,8 @@ export class ProxyContext {
   setCookie: string | null = null;
   /** True once any response byte (status line included) went to the client. */
   responseStarted = false;
+  /** The plugin run of this request; null on the passthrough path (no plugin configured). */
+  plugins: PluginRun | null = null;
 
   constructor(snapshot: Snapshot, req: IncomingMessage, res: ServerResponse, requestId: string, scheme: 'http' | 'https') {
     this.snapshot = snapshot;

@@ -6,7 +6,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { newRequestId } from '../core/ids.ts';
 import { hostnameOf, normalizePath } from '../router/index.ts';
-import type { RouterRequest } from '../router/types.ts';
 import { upstreamBody } from './body-limit.ts';
 import { ProxyContext } from './context.ts';
 import { sendKongError, sendKongExit, sendNginxError } from './error-response.ts';
@@ -15,8 +14,9 @@ import { checkHeaders, checkRequestTarget } from './request-guard.ts';
 import type { Snapshot } from './snapshot.ts';
 import { realClientAddress } from './trusted-ips.ts';
 import type { UpstreamPools } from './upstream-pool.ts';
-import { upstreamUri } from './upstream-target.ts';
+import { checkRouteProtocol, matchRoute, NO_ROUTE_MESSAGE, NO_SERVICE_MESSAGE, prepareUpstream, refusalResponse } from './route-checks.ts';
 import { tunnelWebSocket } from './websocket.ts';
+import { runWithPlugins } from './plugin-flow.ts';
 
 export interface FlowOptions {
   pools: UpstreamPools;
@@ -35,6 +35,11 @@ export function handleProxyRequest(
   const ctx = new ProxyContext(snapshot, req, res, newRequestId(), options.scheme);
   if (!guard(ctx)) return;
   resolveForwarded(ctx);
+  // One property read decides: without enabled plugins the passthrough path below runs as is.
+  if (!snapshot.plugins.empty) {
+    runWithPlugins(ctx, options, upgrade);
+    return;
+  }
   if (!route(ctx)) return;
   if (!access(ctx)) return;
   if (upgrade !== null) {
@@ -112,84 +117,25 @@ function hostPortOf(hostHeader: string | undefined, fallback: number): number {
   return Number.isInteger(port) && port > 0 && port < 65536 ? port : fallback;
 }
 
-/**
- * What the router sees of a request. `headers` is Node's per-value view (`headersDistinct`), built
- * only when the router reads it (routes with header conditions): Kong matches any one of several
- * values of a repeated header, which Node's comma-joined `req.headers` would hide.
- */
-class RouterRequestView implements RouterRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly host: string;
-  readonly port: number;
-  readonly sni: string | undefined;
-  readonly scheme: 'http' | 'https';
-  private readonly req: IncomingMessage;
-
-  constructor(req: IncomingMessage, ctx: ProxyContext) {
-    this.req = req;
-    this.method = req.method ?? 'GET';
-    this.path = ctx.path;
-    this.host = (req.headers.host ?? '').toLowerCase();
-    this.port = ctx.hostPort;
-    // TLS listeners are not there yet; the TLS server name will be read from the socket then.
-    this.sni = undefined;
-    this.scheme = ctx.scheme;
-  }
-
-  get headers(): Record<string, string[] | undefined> {
-    return this.req.headersDistinct;
-  }
-}
-
 /** Router match; no match is Kong's 404 `kong.response.error`. */
 function route(ctx: ProxyContext): boolean {
-  const req = ctx.req;
-  const match = ctx.snapshot.router.match(new RouterRequestView(req, ctx));
-  if (match === null) {
-    sendKongError(ctx.res, ctx, req.headers.accept, 404, 'no Route matched with those values');
-    return false;
-  }
-  ctx.match = match;
-  ctx.route = match.route;
-  ctx.service = match.service;
-  return true;
+  if (matchRoute(ctx)) return true;
+  sendKongError(ctx.res, ctx, ctx.req.headers.accept, 404, NO_ROUTE_MESSAGE);
+  return false;
 }
 
 /** Kong's access.before/after checks for the matched route (kong-core §3.5). */
 function access(ctx: ProxyContext): boolean {
-  const route = ctx.route!;
-  const req = ctx.req;
-  const protocols = route.protocols;
-  const forwardedProto = ctx.forwardedProto.toLowerCase();
-  if (protocols.includes('https') && !protocols.includes('http') && forwardedProto !== 'https') {
-    const code = route.https_redirect_status_code;
-    if (code === 426) {
-      sendKongExit(ctx.res, ctx, 426, 'Please use HTTPS protocol', { Connection: 'Upgrade', Upgrade: 'TLS/1.2, HTTP/1.1' });
-    } else {
-      sendKongExit(ctx.res, ctx, code, null, { Location: `https://${ctx.forwardedHost}${req.url}` });
-    }
-    return false;
-  }
-  if ((protocols.includes('grpc') || protocols.includes('grpcs')) && !protocols.includes('http') && !protocols.includes('https')) {
-    const contentType = req.headers['content-type'];
-    if (contentType === undefined || !contentType.startsWith('application/grpc')) {
-      sendKongExit(ctx.res, ctx, 415, 'Non-gRPC request matched gRPC route');
-    } else {
-      // This listener speaks HTTP/1.1 only; gRPC needs HTTP/2.
-      sendKongExit(ctx.res, ctx, 426, 'Please use HTTP2 protocol', { Connection: 'Upgrade', Upgrade: 'HTTP/2' });
-    }
+  const refusal = checkRouteProtocol(ctx);
+  if (refusal !== null) {
+    const answer = refusalResponse(ctx, refusal);
+    sendKongExit(ctx.res, ctx, answer.status, answer.message, answer.headers);
     return false;
   }
   if (ctx.service === null) {
-    sendKongExit(ctx.res, ctx, 503, 'no Service found with those values');
+    sendKongExit(ctx.res, ctx, 503, NO_SERVICE_MESSAGE);
     return false;
   }
-  const match = ctx.match!;
-  // X-Forwarded-Prefix: the stripped prefix unless it is `/` (nginx drops empty values).
-  if (ctx.forwardedPrefix === '' && match.strippedPrefix !== '' && match.strippedPrefix !== '/') {
-    ctx.forwardedPrefix = match.strippedPrefix;
-  }
-  ctx.upstreamUri = upstreamUri(match.upstreamPath, ctx.query);
+  prepareUpstream(ctx);
   return true;
 }

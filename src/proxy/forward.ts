@@ -40,12 +40,23 @@ export function classifyUpstreamError(error: Error): 'timeout' | 'error' {
   return code !== undefined && TIMEOUT_CODES.has(code) ? 'timeout' : 'error';
 }
 
+/**
+ * Where the upstream's response goes when plugins run (plugin-response.ts): the sink owns the
+ * client response from the head on (header_filter, body_filter, response-phase buffering).
+ */
+export interface ResponseSink {
+  head(statusCode: number, headers: Record<string, string | string[] | number | undefined>, controller: DispatchController): void;
+  data(chunk: Buffer, controller: DispatchController): void;
+  end(): void;
+}
+
 export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private readonly ctx: ProxyContext;
   private readonly pools: UpstreamPools;
   private readonly entry: UpstreamEntry | undefined;
-  private readonly body: UpstreamBody | null;
+  private readonly body: UpstreamBody | Buffer | null;
   private readonly method: string;
+  private readonly sink: ResponseSink | null;
   private readonly tried: Peer[] = [];
   private triesLeft: number;
   private controller: DispatchController | null = null;
@@ -57,11 +68,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private drainListener: (() => void) | null = null;
   private readTimer: NodeJS.Timeout | null = null;
 
-  constructor(ctx: ProxyContext, pools: UpstreamPools, body: UpstreamBody | null) {
+  constructor(ctx: ProxyContext, pools: UpstreamPools, body: UpstreamBody | Buffer | null, sink: ResponseSink | null = null) {
     this.ctx = ctx;
     this.pools = pools;
     this.body = body;
-    this.method = ctx.req.method ?? 'GET';
+    this.sink = sink;
+    // kong.service.request.set_method
+    this.method = ctx.plugins?.ctx.upstream.method ?? ctx.req.method ?? 'GET';
     this.entry = upstreamFor(ctx);
     this.triesLeft = ctx.service!.retries;
     ctx.res.once('close', () => this.onClientClose());
@@ -107,7 +120,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.tried.push(peer);
     ctx.tries.push({ ip: peer.host, port: peer.port, balancer_start: this.balancerStartedAt, balancer_latency: now - this.balancerStartedAt, code: null, error: null });
     ctx.upstreamHost = upstreamHostHeader(ctx, peer);
-    const scheme = service.protocol === 'https' || service.protocol === 'grpcs' ? 'https' : 'http';
+    const scheme = ctx.plugins?.ctx.upstream.scheme ?? (service.protocol === 'https' || service.protocol === 'grpcs' ? 'https' : 'http');
     const pool = this.pools.get({
       scheme,
       peer,
@@ -160,6 +173,12 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.entry?.balancer.report?.(ctx.peer!, { kind: 'http_status', status: statusCode });
     const out = prepareDownstreamHeaders(ctx, headers);
     if (ctx.setCookie !== null) appendSetCookie(out, ctx.setCookie);
+    if (this.sink !== null) {
+      // From here on the plugins' response phases own the client response: no more retries.
+      ctx.responseStarted = true;
+      this.sink.head(statusCode, out, controller);
+      return;
+    }
     try {
       ctx.res.writeHead(statusCode, statusMessage || undefined, out);
     } catch (error) {
@@ -174,6 +193,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: DispatchController, chunk: Buffer): void {
     if (this.done) return;
+    if (this.sink !== null) { this.sink.data(chunk, controller); return; }
     if (!this.ctx.res.write(chunk)) {
       // Backpressure: stop reading the upstream until the client drains (§2.14 slow read).
       controller.pause();
@@ -183,8 +203,17 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    const abandoned = this.done;
     this.finish();
+    if (this.sink !== null) { if (!abandoned) this.sink.end(); return; }
     if (!this.ctx.res.writableEnded) this.ctx.res.end();
+  }
+
+  /** Stops the exchange because a plugin replaced the response (header_filter/response exit). */
+  abandon(): void {
+    if (this.done) return;
+    this.done = true;
+    this.controller?.abort(new Error('response replaced by a plugin'));
   }
 
   onResponseError(_controller: DispatchController, error: Error): void {

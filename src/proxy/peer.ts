@@ -9,6 +9,12 @@ export { BalancerError };
 
 /** The upstream entry a service host names, or undefined for a plain host. */
 export function upstreamFor(ctx: ProxyContext): UpstreamEntry | undefined {
+  const changes = ctx.plugins?.ctx.upstream;
+  if (changes !== undefined) {
+    // kong.service.set_upstream balances over a named upstream; set_target bypasses balancers.
+    if (changes.upstreamName !== null) return ctx.snapshot.upstreams.get(changes.upstreamName);
+    if (changes.targetHost !== null) return undefined;
+  }
   return ctx.service === null ? undefined : ctx.snapshot.upstreams.get(ctx.service.host);
 }
 
@@ -54,7 +60,11 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  */
 export function pickPeer(ctx: ProxyContext, tried: readonly Peer[], entry: UpstreamEntry | undefined): Peer | Promise<Peer> {
   const service = ctx.service!;
-  if (entry === undefined) return resolvePeer(service.host, service.port, ctx.snapshot.resolver);
+  if (entry === undefined) {
+    const changes = ctx.plugins?.ctx.upstream;
+    if (changes !== undefined && changes.targetHost !== null) return resolvePeer(changes.targetHost, changes.targetPort ?? service.port, ctx.snapshot.resolver);
+    return resolvePeer(service.host, service.port, ctx.snapshot.resolver);
+  }
   let hashInput: string | undefined;
   if (entry.upstream.algorithm === 'consistent-hashing') {
     const hash = hashValueFor(entry.upstream, hashRequest(ctx));

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Settings } from '../config/types.ts';
 import type { EntitySet, Service, Target, Upstream } from '../entities/types.ts';
+import { emptyPluginTable, type PluginTable } from '../pipeline/index.ts';
 import { compileRouter } from '../router/index.ts';
 import type { Router, RouteWithService } from '../router/types.ts';
 import { createBalancer, type Balancer, type BalancerHealth, type BalancerOptions, type DnsResolver } from './balancer/index.ts';
@@ -27,12 +28,16 @@ export interface Snapshot {
   readonly trustedIps: TrustedIps;
   /** Resolver for service hosts that are DNS names (undefined = the balancer's system resolver). */
   readonly resolver: DnsResolver | undefined;
+  /** Plugin lookup table of this config version; `empty` keeps the passthrough path plugin-free. */
+  readonly plugins: PluginTable;
   /** Stops the balancers' background work; call once the snapshot is no longer served. */
   close(): void;
 }
 
 export interface SnapshotOptions {
   resolver?: DnsResolver;
+  /** Built beforehand with buildPluginTable (it is async); default: no plugins. */
+  plugins?: PluginTable;
   /** Node-wide target health (see balancer/health); without it health checks are off. */
   health?: BalancerHealth;
 }
@@ -81,6 +86,7 @@ export function buildSnapshot(entities: EntitySet, settings: Settings, version: 
     flags: headerFlags(settings),
     trustedIps: new TrustedIps(settings.trusted_ips),
     resolver: options.resolver,
+    plugins: options.plugins ?? emptyPluginTable(version),
     close(): void {
       for (const entry of upstreams.values()) entry.balancer.close();
     },

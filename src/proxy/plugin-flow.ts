@@ -1,0 +1,106 @@
+// The request flow when the snapshot has enabled plugins (Kong's runloop with plugins_iterator):
+// rewrite (globals) → route → access.before checks → access (collecting) → serviceless 503 →
+// upstream with the plugins' request changes, or a short circuit. Every answer — the gateway's
+// own 404/426/415/503 included — goes through header_filter/body_filter and then log, as Kong's
+// kong.response.exit/error do. The passthrough flow (flow.ts) never reaches this file.
+import { escapeUpstreamPath } from '../router/index.ts';
+import { IncomingRequestView, PluginRun } from '../pipeline/index.ts';
+import { PluginRequestContext } from '../pdk/index.ts';
+import { upstreamBody } from './body-limit.ts';
+import type { ProxyContext } from './context.ts';
+import type { FlowOptions, UpgradeRequest } from './flow.ts';
+import { UpstreamExchange } from './forward.ts';
+import { PluginResponse } from './plugin-response.ts';
+import { checkRouteProtocol, matchRoute, NO_ROUTE_MESSAGE, NO_SERVICE_MESSAGE, prepareUpstream, refusalResponse } from './route-checks.ts';
+import { tunnelWebSocket } from './websocket.ts';
+
+/** Starts the plugin flow of one request (the caller already resolved forwarded/real-IP values). */
+export function runWithPlugins(ctx: ProxyContext, options: FlowOptions, upgrade: UpgradeRequest | null): void {
+  const response = new PluginResponse(ctx);
+  const run = new PluginRun(ctx.snapshot.plugins, pluginContextFor(ctx, response));
+  ctx.plugins = run;
+  // Kong's log phase runs once the response went out (or the client went away).
+  ctx.res.once('close', () => response.log());
+  drive(ctx, run, response, options, upgrade).catch((error: unknown) => response.fail(error));
+}
+
+function pluginContextFor(ctx: ProxyContext, response: PluginResponse): PluginRequestContext {
+  const req = ctx.req;
+  const settings = ctx.snapshot.settings;
+  const request = new IncomingRequestView(req, {
+    scheme: ctx.scheme,
+    host: ctx.host,
+    port: ctx.hostPort,
+    path: ctx.path,
+    rawQuery: ctx.query.startsWith('?') ? ctx.query.slice(1) : ctx.query,
+    forwardedScheme: ctx.forwardedProto,
+    forwardedHost: ctx.forwardedHost,
+    forwardedPort: Number(ctx.forwardedPort),
+    forwardedPath: ctx.forwardedPath,
+    rawPath: ctx.rawPath,
+    startTime: ctx.startedAt,
+    maxBodySize: settings.client_max_body_size,
+  });
+  const peer = ctx.peerAddress ?? '';
+  const port = req.socket.remotePort ?? 0;
+  return new PluginRequestContext({
+    requestId: ctx.requestId,
+    request,
+    client: { ip: peer, forwardedIp: ctx.clientAddress ?? peer, port, forwardedPort: port },
+    // Computed only when a plugin calls kong.log.serialize().
+    serialize: () => response.serialize(),
+  });
+}
+
+async function drive(ctx: ProxyContext, run: PluginRun, response: PluginResponse, options: FlowOptions, upgrade: UpgradeRequest | null): Promise<void> {
+  const pluginContext = run.ctx;
+  const rewrite = run.rewrite();
+  if (rewrite !== undefined) await rewrite;
+  if (pluginContext.exit === null) {
+    if (!matchRoute(ctx)) {
+      run.error(404, NO_ROUTE_MESSAGE);
+    } else {
+      pluginContext.route = ctx.route;
+      pluginContext.service = ctx.service;
+      (pluginContext.request as IncomingRequestView).uriCaptures = ctx.match!.captures;
+      const refusal = checkRouteProtocol(ctx);
+      if (refusal !== null) {
+        const answer = refusalResponse(ctx, refusal);
+        run.exit(answer.status, answer.message === null ? undefined : { message: answer.message }, answer.headers ?? undefined);
+      } else {
+        const access = run.access();
+        if (access !== undefined) await access;
+        // A serviceless route is refused after the plugins' access (Kong's access.after), so a
+        // plugin such as request-termination can still answer on it.
+        if (pluginContext.exit === null && ctx.service === null) run.exit(503, { message: NO_SERVICE_MESSAGE });
+      }
+    }
+  }
+  if (pluginContext.exit !== null) {
+    await response.sendExit(true);
+    return;
+  }
+  prepareUpstream(ctx);
+  applyRequestChanges(ctx, pluginContext);
+  if (upgrade !== null) {
+    tunnelWebSocket(ctx, upgrade.socket, upgrade.head);
+    return;
+  }
+  const view = pluginContext.request as IncomingRequestView;
+  const body = pluginContext.upstream.body ?? view.bufferedBody ?? upstreamBody(ctx.req, ctx.snapshot.settings.client_max_body_size);
+  const exchange = new UpstreamExchange(ctx, options.pools, body, response);
+  response.exchange = exchange;
+  exchange.start();
+}
+
+/** kong.service.request.set_path / set_raw_query / set_query → `$upstream_uri`. */
+function applyRequestChanges(ctx: ProxyContext, pluginContext: PluginRequestContext): void {
+  const changes = pluginContext.upstream;
+  if (changes.path === null && changes.rawQuery === null) return;
+  const current = ctx.upstreamUri;
+  const queryAt = current.indexOf('?');
+  const path = changes.path === null ? (queryAt === -1 ? current : current.slice(0, queryAt)) : escapeUpstreamPath(changes.path);
+  let query = queryAt === -1 ? '' : current.slice(queryAt);
+  if (changes.rawQuery !== null) query = changes.rawQuery === '' ? '' : `?${changes.rawQuery}`;
+  ctx.upstreamUri = path + query;
+}
