@@ -1,9 +1,10 @@
 // The ONE list of bundled plugins (Kong's `plugins` table in kong/constants.lua). Each plugin
 // folder adds its definition here; the registry expands `bundled` in the `plugins` setting to it.
 import type { AnyPluginDefinition } from '../pdk/index.ts';
-import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as keyAuth } from './key-auth/handler.ts';
+import { plugin as jwt } from './jwt/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
+  jwt,
 ];
