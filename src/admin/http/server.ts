@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Settings } from '../../config/types.ts';
 import type { Logger } from '../../core/logger.ts';
 import { KongError } from '../../core/errors.ts';
+import { DatabaseUnavailableError } from '../../store/errors.ts';
 import { SERVER_TOKEN } from '../../core/version.ts';
 import type { AdminContext, AdminReply, RouteHandler } from '../types.ts';
 import { AdminHttpError, methodNotAllowed, notFound } from './errors.ts';
@@ -89,6 +90,12 @@ function renderError(err: unknown, logger: Logger): AdminReply {
       return { status: 500, body: { message: 'An unexpected error occurred' } };
     }
     return { status: err.status, body: err.toJSON() };
+  }
+  if (err instanceof DatabaseUnavailableError) {
+    // The database is down or too slow: a bounded-time 503 the client can retry, not Kong's
+    // generic 500; the details (host, driver error) go to the log only.
+    logger.error('admin API: database unavailable', { error: err.message });
+    return { status: 503, body: { message: 'database unavailable; try again later' }, headers: { 'Retry-After': '5' } };
   }
   logger.error('admin API unexpected error', { error: err instanceof Error ? err : String(err) });
   return { status: 500, body: { message: 'An unexpected error occurred' } };
