@@ -3,8 +3,10 @@
 import type { AnyPluginDefinition } from '../pdk/index.ts';
 import { plugin as keyAuth } from './key-auth/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
+import { plugin as hmacAuth } from './hmac-auth/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
   jwt,
+  hmacAuth,
 ];
