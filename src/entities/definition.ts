@@ -41,6 +41,11 @@ export interface EntityDefinition {
 export interface EntityValidateOptions {
   /** Clock in seconds (with fraction) for the auto timestamps; defaults to now. */
   now?: number;
+  /**
+   * false for a declarative file with `_transform: false` (Kong's export): write transformations
+   * such as basic-auth password hashing are skipped, the values are stored as given.
+   */
+  transform?: boolean;
 }
 
 export interface EntityOptions {
@@ -54,7 +59,7 @@ export interface EntityOptions {
   /** Rewrites raw input before validation (shorthands Kong handles in its DAO). */
   prepare?: (input: Record<string, unknown>, mode: ValidationMode, existing?: EntityRow) => Record<string, unknown>;
   /** Write-time transformation of the validated row (e.g. targets' default port). */
-  finalize?: (row: EntityRow, mode: ValidationMode, input: Record<string, unknown>) => EntityRow;
+  finalize?: (row: EntityRow, mode: ValidationMode, input: Record<string, unknown>, options?: EntityValidateOptions) => EntityRow;
   /** Replaces the schema used for one input (plugins: per-plugin `config`). */
   schemaFor?: (input: Record<string, unknown>) => Schema | KongError;
 }
@@ -102,7 +107,7 @@ export function defineEntity(options: EntityOptions): EntityDefinition {
       const validateOptions: ValidateOptions = { existing: existing ?? null, foreignUniqueFields, now: extraOptions?.now };
       let row = validateEntity(chosen, data, mode, validateOptions) as EntityRow;
       Object.assign(row, extra);
-      if (options.finalize) row = options.finalize(row, mode, data);
+      if (options.finalize) row = options.finalize(row, mode, data, extraOptions);
       return row;
     },
     schemaJson() {

@@ -2,11 +2,13 @@
 // folder adds its definition here; the registry expands `bundled` in the `plugins` setting to it.
 import type { AnyPluginDefinition } from '../pdk/index.ts';
 import { plugin as keyAuth } from './key-auth/handler.ts';
+import { plugin as basicAuth } from './basic-auth/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as hmacAuth } from './hmac-auth/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
+  basicAuth,
   jwt,
   hmacAuth,
 ];

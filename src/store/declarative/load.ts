@@ -79,6 +79,7 @@ function indexEntities(pending: PendingEntity[], catalog: TableCatalog, errors: 
 
 function validateEntities(
   pending: PendingEntity[], catalog: TableCatalog, errors: ErrorTree, references: ErrorTree, options: LoadDeclarativeOptions,
+  transform = true,
 ): Validated[] {
   const find = indexEntities(pending, catalog, references);
   const plugins = options.pluginNames ? new Set(options.pluginNames) : null;
@@ -114,7 +115,7 @@ function validateEntities(
       fieldErrors.name = `plugin '${data.name}' not enabled; add it to the 'plugins' configuration property`;
     }
     try {
-      const row = definition.validate(data, 'insert');
+      const row = definition.validate(data, 'insert', undefined, { transform });
       // An exported file carries its timestamps; keeping `updated_at` too (the schema re-stamps
       // it on every write) makes import → export → import stable, and so the config hash.
       if (typeof data.updated_at === 'number' && typeof row.updated_at === 'number') row.updated_at = data.updated_at;
@@ -188,7 +189,7 @@ export function loadDeclarative(input: string | Record<string, unknown>, options
   }
 
   const references = new ErrorTree();
-  const validated = validateEntities(pending, catalog, errors, references, options);
+  const validated = validateEntities(pending, catalog, errors, references, options, meta.transform);
   if (!errors.empty) fail(errors, pending, catalog, options);
   if (!references.empty) fail(references, pending, catalog, options);
   checkUniqueness(validated, catalog, errors);
