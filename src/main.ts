@@ -11,6 +11,8 @@ import type { EntitySet } from './entities/types.ts';
 import { emptyEntitySet, formatDeclarativeErrors, loadDeclarative } from './store/declarative/index.ts';
 import { Supervisor } from './runtime/supervisor.ts';
 import { openStore } from './runtime/database.ts';
+import { loadNodePlugins } from './pipeline/index.ts';
+import { bundledPlugins } from './plugins/index.ts';
 
 /** Kong's `kong quit` default: wait this long for requests in flight before forcing the exit. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -34,6 +36,7 @@ export function pidFilePath(prefix: string): string {
 export async function startGateway(settings: Settings, options: StartOptions = {}): Promise<void> {
   const logger = createLogger(settings.log_level, { process: 'primary' });
   preparePrefix(settings);
+  await loadPrimaryPlugins(settings);
   const initial = settings.database === 'off'
     ? loadInitialConfig(settings, logger)
     : await checkDatabase(settings);
@@ -110,6 +113,18 @@ async function reload(settings: Settings, supervisor: Supervisor, logger: Logger
   } catch (error) {
     const report = error instanceof KongError ? formatDeclarativeErrors(error) : String(error);
     logger.error(`reload: invalid declarative configuration in ${source.name}; keeping the running configuration\n${report}`);
+  }
+}
+
+/**
+ * The primary validates kong.yml (at start and on SIGHUP) against the plugin schemas the workers
+ * will run, so it loads the same plugins first; a plugin that cannot be loaded stops the start.
+ */
+async function loadPrimaryPlugins(settings: Settings): Promise<void> {
+  try {
+    await loadNodePlugins(settings.plugins, settings.raw.lua_package_path ?? '', bundledPlugins);
+  } catch (error) {
+    throw new StartError(error instanceof Error ? error.message : String(error));
   }
 }
 

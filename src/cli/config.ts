@@ -53,11 +53,19 @@ export const configParseCommand: Command = {
   options: { ...CONF_OPTION, ...PREFIX_OPTION },
   async run(values: ParsedValues, positionals: string[], output: Output): Promise<number> {
     // Kong loads kong.conf first (it decides which plugins are enabled); errors there come first.
-    settingsFromFlags(values, output);
+    const settings = settingsFromFlags(values, output);
     const path = resolve(positionals[0]!);
     const text = readDeclarativeFile(path);
     // Imported on demand: only this command needs the declarative loader and the entity schemas.
     const declarative = await import('../store/declarative/index.ts');
+    // Plugin configs validate against the schemas of the plugins kong.conf enables, custom ones too.
+    const { loadNodePlugins } = await import('../pipeline/index.ts');
+    const { bundledPlugins } = await import('../plugins/index.ts');
+    try {
+      await loadNodePlugins(settings.plugins, settings.raw.lua_package_path ?? '', bundledPlugins);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
     try {
       declarative.loadDeclarative(text);
     } catch (error) {

@@ -5,6 +5,7 @@
 import type { Logger } from '../core/logger.ts';
 import type { Settings } from '../config/types.ts';
 import type { Store } from '../store/types.ts';
+import type { EntitySet } from '../entities/types.ts';
 import { buildSnapshot, type Snapshot } from '../proxy/index.ts';
 import { loadEntitySet } from './database.ts';
 
@@ -16,23 +17,29 @@ export class StoreFollower {
   private readonly settings: Settings;
   private readonly logger: Logger;
   private readonly onSnapshot: (snapshot: Snapshot) => void;
+  private readonly build: (entities: EntitySet, version: number) => Promise<Snapshot>;
   private running = false;
   private dirty = false;
   private builtVersion = -1;
   private unsubscribe: (() => void) | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
 
-  constructor(store: Store, settings: Settings, logger: Logger, onSnapshot: (snapshot: Snapshot) => void) {
+  /** `build` makes the snapshot of one version (the worker adds its plugin table); default: no plugins. */
+  constructor(
+    store: Store, settings: Settings, logger: Logger, onSnapshot: (snapshot: Snapshot) => void,
+    build?: (entities: EntitySet, version: number) => Promise<Snapshot>,
+  ) {
     this.store = store;
     this.settings = settings;
     this.logger = logger;
     this.onSnapshot = onSnapshot;
+    this.build = build ?? (async (entities, version) => buildSnapshot(entities, this.settings, version));
   }
 
   /** Builds the first snapshot (errors propagate: a node cannot start without its configuration). */
   async start(): Promise<Snapshot> {
     const version = this.store.version();
-    const snapshot = buildSnapshot(await loadEntitySet(this.store), this.settings, version);
+    const snapshot = await this.build(await loadEntitySet(this.store), version);
     this.builtVersion = version;
     this.unsubscribe = this.store.onChange?.(() => this.changed()) ?? null;
     return snapshot;
@@ -58,7 +65,7 @@ export class StoreFollower {
     if (version === this.builtVersion) return;
     try {
       const entities = await loadEntitySet(this.store);
-      this.onSnapshot(buildSnapshot(entities, this.settings, version));
+      this.onSnapshot(await this.build(entities, version));
       this.builtVersion = version;
     } catch (error) {
       this.logger.error('could not rebuild the configuration from the database; serving the last good one', { error: String(error) });

@@ -10,6 +10,10 @@ import type { Store } from '../store/types.ts';
 import { createMemoryStore } from '../store/memory/index.ts';
 import { buildSnapshot, createProxyServer, type Snapshot } from '../proxy/index.ts';
 import { createAdminServer, createStatusServer } from '../admin/index.ts';
+import type { Consumer } from '../entities/types.ts';
+import { NodeCache, type PdkEnvironment } from '../pdk/index.ts';
+import { availablePluginsOf, buildPluginTable, loadNodePlugins, onConfigChange, type PluginRegistry } from '../pipeline/index.ts';
+import { bundledPlugins } from '../plugins/index.ts';
 import { openStore } from './database.ts';
 import { StoreFollower } from './store-follower.ts';
 import type { ConfigPayload, PrimaryToWorker, WorkerToPrimary } from './messages.ts';
@@ -32,6 +36,18 @@ export class WorkerRuntime {
   private nextRequestId = 1;
   private readonly pendingApplies = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private shuttingDown: Promise<void> | null = null;
+  /** Loaded once per worker at start (Kong loads plugins per worker in init_worker). */
+  private registry: PluginRegistry | null = null;
+  /** kong.cache: one per worker, invalidated per table on every new config. */
+  private readonly cache = new NodeCache();
+  /** Entities of the served config, for cache invalidation on the next one. */
+  private entities: EntitySet | null = null;
+  /**
+   * Config applies run one at a time, in arrival order (building the plugin table is async);
+   * the chain starts once start() served its first config, so a newer one arriving meanwhile wins.
+   */
+  private applying: Promise<void>;
+  private startedServing: () => void = () => undefined;
 
   constructor(init: InitMessage, send: (message: WorkerToPrimary) => void) {
     this.settings = init.settings;
@@ -44,15 +60,21 @@ export class WorkerRuntime {
     this.store = createMemoryStore(init.config.entities);
     this.snapshot = buildSnapshot(init.config.entities, init.settings, init.config.version);
     this.configHash = init.settings.database === 'off' ? init.config.hash : null;
+    this.applying = new Promise<void>((resolve) => { this.startedServing = resolve; });
   }
 
   async start(): Promise<void> {
     const { settings, logger } = this;
+    this.registry = await loadNodePlugins(settings.plugins, settings.raw.lua_package_path ?? '', bundledPlugins);
+    await this.registry.initWorker(this.pluginEnvironment([]));
     if (settings.database !== 'off') {
       this.store = await openStore(settings);
-      this.follower = new StoreFollower(this.store, settings, logger, (snapshot) => this.swapSnapshot(snapshot));
+      this.follower = new StoreFollower(this.store, settings, logger, (snapshot) => this.swapSnapshot(snapshot), (entities, version) => this.buildFullSnapshot(entities, version));
       this.swapSnapshot(await this.follower.start());
+    } else {
+      this.swapSnapshot(await this.buildFullSnapshot(this.init.config.entities, this.init.config.version));
     }
+    this.startedServing();
     const proxy = (): Server => createProxyServer(settings, () => this.snapshot, logger);
     const admin = (): Server => createAdminServer({
       settings,
@@ -61,6 +83,7 @@ export class WorkerRuntime {
       getConfigHash: () => this.configHash,
       nodeId: this.nodeId,
       logger,
+      availablePlugins: () => (this.registry === null ? {} : availablePluginsOf(this.registry)),
     });
     const status = (): Server => createStatusServer({
       settings,
@@ -126,8 +149,12 @@ export class WorkerRuntime {
   }
 
   private applyLocally(config: ConfigPayload): void {
+    this.applying = this.applying.then(() => this.applyInOrder(config));
+  }
+
+  private async applyInOrder(config: ConfigPayload): Promise<void> {
     try {
-      const snapshot = buildSnapshot(config.entities, this.settings, config.version);
+      const snapshot = await this.buildFullSnapshot(config.entities, config.version);
       this.store = createMemoryStore(config.entities);
       this.swapSnapshot(snapshot);
       this.configHash = config.hash;
@@ -136,6 +163,42 @@ export class WorkerRuntime {
       // The primary validated this configuration; failing here is a bug, and the old snapshot stays.
       this.logger.error('could not apply configuration; keeping the previous one', { version: config.version, error });
     }
+  }
+
+  /**
+   * The snapshot with its plugin table (prepare/configure run here, once per config version).
+   * Before start() loaded the registry, a snapshot has no plugins.
+   */
+  private async buildFullSnapshot(entities: EntitySet, version: number): Promise<Snapshot> {
+    const plugins = this.registry === null
+      ? undefined
+      : await buildPluginTable(entities.plugins, this.registry, { version, environment: this.pluginEnvironment(entities.upstreams.map((upstream) => upstream.name)) });
+    const snapshot = buildSnapshot(entities, this.settings, version, plugins === undefined ? {} : { plugins });
+    // kong.cache entries read from tables this config changed are stale from now on.
+    onConfigChange(this.cache, this.entities as Record<string, readonly unknown[]> | null, entities as unknown as Record<string, readonly unknown[]>);
+    this.entities = entities;
+    return snapshot;
+  }
+
+  /** What the PDK needs from this worker for one config version. */
+  private pluginEnvironment(upstreamNames: readonly string[]): PdkEnvironment {
+    const names = new Set(upstreamNames);
+    return {
+      logger: this.logger,
+      cache: this.cache,
+      nodeId: this.nodeId,
+      loadConsumer: (key, byUsername) => this.loadConsumer(key, byUsername),
+      upstreamExists: (name) => names.has(name),
+    };
+  }
+
+  /** kong.client.load_consumer: by id, then (if asked) by username. */
+  private async loadConsumer(key: string, byUsername: boolean): Promise<Consumer | null> {
+    const store = this.store;
+    const byId = await store.select('consumers', key).catch(() => null);
+    if (byId !== null) return byId as unknown as Consumer;
+    if (!byUsername) return null;
+    return (await store.selectByUnique('consumers', 'username', key).catch(() => null)) as unknown as Consumer | null;
   }
 
   private swapSnapshot(snapshot: Snapshot): void {
