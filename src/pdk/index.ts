@@ -25,3 +25,5 @@ export type { KongPdkModule } from './kong-pdk-adapter.ts';
 export { CONSUMER_HEADERS, authenticateAnonymous, constantTimeEqual, foreignId, loadConsumerCached, setAuthenticatedConsumer } from './consumer-auth.ts';
 export { UNAVAILABLE_DB } from './db.ts';
 export type { DbRow, PdkDb } from './db.ts';
+export { InProcessCounters, PROCESS_COUNTERS } from './shared-counters.ts';
+export type { AcquireResult, CounterSlot, SharedCounters } from './shared-counters.ts';

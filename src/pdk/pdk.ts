@@ -15,6 +15,7 @@ import { ResponseApi } from './response.ts';
 import { ServiceApi, ServiceRequestApi, ServiceResponseApi } from './service.ts';
 import { createPluginLog, type PluginLog } from './log.ts';
 import { UNAVAILABLE_DB, type PdkDb } from './db.ts';
+import { PROCESS_COUNTERS, type SharedCounters } from './shared-counters.ts';
 
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
 /**
@@ -53,6 +54,8 @@ export interface PdkEnvironment {
   upstreamExists: (name: string) => boolean;
   /** kong.db: the entity store (plugin-owned credentials, tokens); the runtime passes its Store. */
   db?: PdkDb;
+  /** kong.counters: the node's shared counters (the primary's over IPC); this process's when absent. */
+  counters?: SharedCounters;
 }
 
 /**
@@ -102,6 +105,8 @@ export interface NodePdk {
   version_num: number;
   /** The entity store (Kong's kong.db), for plugin-owned entities. */
   db: PdkDb;
+  /** Node-wide atomic counters (Kong's shared dict for rate limiting), shared by all workers. */
+  counters: SharedCounters;
 }
 
 /**
@@ -149,6 +154,7 @@ export function createNodePdk(environment: PdkEnvironment, pluginName: string): 
     version: KONG_VERSION,
     version_num: versionNumber(KONG_VERSION),
     db: environment.db ?? UNAVAILABLE_DB,
+    counters: environment.counters ?? PROCESS_COUNTERS,
   };
 }
 
@@ -195,6 +201,7 @@ export function pdkForPlugin(base: Pdk, ctx: PluginRequestContext, pluginName: s
     version: base.version,
     version_num: base.version_num,
     db: base.db,
+    counters: base.counters,
     log,
     ctx: { shared: ctx.shared, plugin: ctx.pluginContext(pluginName) },
   };
