@@ -72,6 +72,11 @@ export class UpstreamRequestChanges {
   /** Query string without `?`. */
   rawQuery: string | null = null;
   body: Buffer | null = null;
+  /**
+   * kong.service.request.enable_buffering (Kong's PDK): buffer this request's upstream response
+   * so header_filter already sees the whole body (the AI plugins translate it there).
+   */
+  bufferResponse = false;
   /** Header changes by lower-case name: value = set, null = cleared; `names` keeps the given case. */
   readonly headers = new Map<string, HeaderValue | null>();
   readonly names = new Map<string, string>();
@@ -189,6 +194,8 @@ export class PluginRequestContext {
   eof = false;
   bufferedBody: Buffer[] | null = null;
   rawBody: Buffer | null = null;
+  /** kong.log.set_serialize_value: dotted keys merged into every kong.log.serialize() result. */
+  serializeValues: Map<string, unknown> | null = null;
   readonly serialize: (() => Record<string, unknown>) | undefined;
 
   constructor(init: RequestContextInit) {

@@ -44,11 +44,27 @@ export class PluginLog {
   /** Pretty-prints values at debug level (Kong's kong.log.inspect). */
   inspect(...args: unknown[]): void { this.logger.debug(args.map((arg) => JSON.stringify(arg, null, 2)).join(' '), this.fields()); }
 
+  /**
+   * Kong's kong.log.set_serialize_value(key, value): `key` is dotted (`ai.proxy`), the value
+   * appears at that path in every later kong.log.serialize() of this request (mode `set`).
+   */
+  set_serialize_value(key: string, value: unknown): void {
+    const ctx = this.ctx;
+    if (ctx === null) throw new Error('set_serialize_value can only be called while serving a request');
+    if (typeof key !== 'string' || key === '') throw new Error('key must be a non-empty string');
+    (ctx.serializeValues ??= new Map()).set(key, value);
+  }
+
   /** Kong's basic log serializer for the current request (from the proxy), or a minimal one. */
   serialize(): Record<string, unknown> {
     const ctx = this.ctx;
     if (ctx === null) throw new Error('serialize can only be called while serving a request');
-    if (ctx.serialize !== undefined) return ctx.serialize();
+    const record = ctx.serialize !== undefined ? ctx.serialize() : this.minimalRecord(ctx);
+    if (ctx.serializeValues !== null) for (const [key, value] of ctx.serializeValues) setPath(record, key, value);
+    return record;
+  }
+
+  private minimalRecord(ctx: PluginRequestContext): Record<string, unknown> {
     return {
       // Headers are left out: they may carry credentials (Authorization, apikey).
       request: { method: ctx.request.method, uri: ctx.request.path },
@@ -58,6 +74,19 @@ export class PluginLog {
       client_ip: ctx.client.forwardedIp,
     };
   }
+}
+
+/** Sets `record[a][b]…` for the dotted key, creating plain objects on the way. */
+function setPath(record: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let node = record;
+  for (let index = 0; index < parts.length - 1; index++) {
+    const part = parts[index]!;
+    const next = node[part];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]!] = value;
 }
 
 /**

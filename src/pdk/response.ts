@@ -69,6 +69,23 @@ export class ResponseApi {
     return ctx.rawBody;
   }
 
+  /**
+   * body_filter only: the chunk about to be sent (Kong's `ngx.arg[1]`) and whether it is the
+   * last one (`ngx.arg[2]`). Streaming plugins rewrite chunks one by one with set_chunk.
+   */
+  get_chunk(): { chunk: Buffer; eof: boolean } {
+    const ctx = this.ctx;
+    if (ctx.phase !== 'body_filter') throw new Error(`get_chunk cannot be called in the ${ctx.phase} phase`);
+    return { chunk: ctx.chunk ?? Buffer.alloc(0), eof: ctx.eof };
+  }
+
+  /** body_filter only: replaces the current chunk without ending the body (unlike set_raw_body). */
+  set_chunk(chunk: string | Buffer): void {
+    const ctx = this.ctx;
+    if (ctx.phase !== 'body_filter') throw new Error(`set_chunk cannot be called in the ${ctx.phase} phase`);
+    ctx.chunk = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  }
+
   /** Replaces the body (response and body_filter phases). */
   set_raw_body(body: string | Buffer): void {
     const ctx = this.ctx;

@@ -74,6 +74,11 @@ export class ServiceRequestApi {
     for (const [name, value] of Object.entries(headers)) this.set_header(name, value);
   }
 
+  /** Kong's enable_buffering: the upstream response is read whole before header_filter (AI plugins translate it there). */
+  enable_buffering(): void {
+    this.ctx.upstream.bufferResponse = true;
+  }
+
   set_raw_body(body: string | Buffer): void {
     this.ctx.upstream.body = typeof body === 'string' ? Buffer.from(body) : body;
   }

@@ -56,8 +56,9 @@ export class PluginRun {
     this.ctx = ctx;
   }
 
-  /** True when some collected plugin implements `response`: the proxy must buffer the upstream response. */
+  /** True when some collected plugin implements `response`, or one called kong.service.request.enable_buffering(). */
   get needsResponseBuffering(): boolean {
+    if (this.ctx.upstream.bufferResponse) return true;
     return this.laterPhasePlugins().some((configured) => configured.plugin.definition.response !== undefined);
   }
 
