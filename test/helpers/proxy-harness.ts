@@ -8,6 +8,8 @@ import { createLogger } from '../../src/core/logger.ts';
 import type { EntitySet } from '../../src/entities/types.ts';
 import { buildSnapshot, createProxyServer, UpstreamPools, type Snapshot, type SnapshotOptions } from '../../src/proxy/index.ts';
 import { closeServer, listenOnLoopback } from './loopback-upstream.ts';
+import { NodeCache, type AnyPluginDefinition, type PdkEnvironment } from '../../src/pdk/index.ts';
+import { buildPluginTable, createPluginRegistry } from '../../src/pipeline/index.ts';
 
 export interface ProxyHarness {
   port: number;
@@ -63,4 +65,31 @@ export function send(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+export interface PluginProxyHarness extends ProxyHarness {
+  /** Log lines (JSON) written by plugins and the plugin runner. */
+  logLines: string[];
+}
+
+/**
+ * The in-process proxy with plugins: a registry of `plugins` (enabled by name), the plugin table
+ * of `entities.plugins` built as a worker builds it, consumers loadable by id or username.
+ */
+export async function startProxyWithPlugins(
+  entities: EntitySet, plugins: readonly AnyPluginDefinition[], overrides: Record<string, string> = {},
+): Promise<PluginProxyHarness> {
+  const logLines: string[] = [];
+  const registry = await createPluginRegistry(plugins.map((plugin) => plugin.name), [], { bundled: plugins });
+  const environment: PdkEnvironment = {
+    logger: createLogger('info', {}, (line) => { logLines.push(line); }),
+    cache: new NodeCache(),
+    nodeId: '00000000-0000-4000-8000-0000000000aa',
+    loadConsumer: async (key, byUsername) =>
+      entities.consumers.find((consumer) => consumer.id === key || (byUsername && consumer.username === key)) ?? null,
+    upstreamExists: (name) => entities.upstreams.some((upstream) => upstream.name === name),
+  };
+  const table = await buildPluginTable(entities.plugins, registry, { version: 1, environment });
+  const harness = await startProxy(entities, overrides, { plugins: table });
+  return { ...harness, logLines };
 }
