@@ -3,12 +3,14 @@
 import type { AnyPluginDefinition } from '../pdk/index.ts';
 import { plugin as keyAuth } from './key-auth/handler.ts';
 import { plugin as basicAuth } from './basic-auth/handler.ts';
+import { plugin as acl } from './acl/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as hmacAuth } from './hmac-auth/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
   basicAuth,
+  acl,
   jwt,
   hmacAuth,
 ];
