@@ -140,7 +140,8 @@ export class PluginResponse implements ResponseSink {
       upstreamUri: ctx.upstreamUri,
       upstreamStatus: upstreamStatusOf(ctx.tries),
       status: res.headersSent ? res.statusCode : plugin.status,
-      responseHeaders: res.headersSent ? res.getHeaders() : plugin.responseHeaders.toObject(),
+      // What writeHead sent: node:http keeps no copy of headers given to writeHead directly.
+      responseHeaders: plugin.responseHeaders.toObject(),
       responseSize: headerBytes + this.bodyBytes,
       tries: serializedTries(ctx.tries),
       latencies: {
