@@ -6,6 +6,7 @@ import { plugin as basicAuth } from './basic-auth/handler.ts';
 import { plugin as acl } from './acl/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as hmacAuth } from './hmac-auth/handler.ts';
+import { plugin as httpLog } from './http-log/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -13,4 +14,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   acl,
   jwt,
   hmacAuth,
+  httpLog,
 ];
