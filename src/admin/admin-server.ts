@@ -4,6 +4,7 @@ import type http from 'node:http';
 import type { Store } from '../store/types.ts';
 import type { AdminContext, AdminDeps, RouteHandler } from './types.ts';
 import { createApiServer } from './http/server.ts';
+import { createAuthenticator } from './http/auth.ts';
 import { AdminRouter } from './http/router.ts';
 import type { CrudEntities, CrudEntity } from './crud/definition.ts';
 import { inferArgs } from './crud/infer.ts';
@@ -69,6 +70,7 @@ export function createAdminServer(deps: AdminDeps, options: AdminServerOptions =
     settings: deps.settings,
     logger: deps.logger,
     maxBodySize: deps.settings.admin_client_max_body_size,
+    authenticate: createAuthenticator(deps.settings),
   });
   const engineOver = (store: Store, inTransaction: boolean): CrudEngine => {
     const writer = createWriter(store, dbless);

@@ -180,6 +180,8 @@ export function buildSettings(resolved: Resolved, confPath: string | null, cwd: 
     cluster_cert_key: get.optional('cluster_cert_key'),
     cluster_ca_cert: get.optional('cluster_ca_cert'),
     cluster_server_name: get.optional('cluster_server_name'),
-    admin_allow_non_loopback: get.bool('admin_allow_non_loopback'),
+    admin_auth_token: get.optional('admin_auth_token'),
+    admin_auth_user: get.optional('admin_auth_user') ?? 'admin',
+    admin_auth_password: get.optional('admin_auth_password'),
   };
 }

@@ -74,16 +74,16 @@ function isLoopback(host: string): boolean {
 
 /**
  * An Admin API reachable from the network lets anyone create services pointing anywhere (SSRF) and
- * read every credential; Kong only advises against it, Portico refuses it unless acknowledged.
+ * read every credential; Kong only advises against it, Portico refuses it without authentication.
  */
 function checkAdminExposure(settings: Settings): void {
-  if (settings.admin_allow_non_loopback) return;
+  if (settings.admin_auth_token !== null || settings.admin_auth_password !== null) return;
   const exposed = settings.admin_listen.find((listen) => !isLoopback(listen.host));
   if (exposed) {
     const address = exposed.host.includes(':') ? `[${exposed.host}]` : exposed.host;
     throw invalidValue('admin_listen', `${address}:${exposed.port} is not a loopback address and the Admin API `
-      + 'has no authentication; keep it on 127.0.0.1 (or expose it through the proxy with an auth plugin), '
-      + 'or set admin_allow_non_loopback = on to accept the risk');
+      + 'has no authentication; keep it on 127.0.0.1, or set admin_auth_token (or admin_auth_password) '
+      + 'so every Admin API request must authenticate');
   }
 }
 

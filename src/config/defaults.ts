@@ -258,7 +258,12 @@ max_request_headers = 100
 max_request_header_size = 32k
 # Longest request target accepted before 414: one nginx 8k header buffer.
 max_uri_length = 8k
-# Stricter than Kong: the Admin API has no authentication of its own, so a non-loopback
-# admin_listen is refused unless this is switched on to accept that risk explicitly.
-admin_allow_non_loopback = off
+# Admin API authentication (Portico). Kong OSS has none; Portico requires one of these before
+# admin_listen may bind a non-loopback address. A token is sent as 'Kong-Admin-Token: <token>'
+# (Kong Enterprise's header) or 'Authorization: Bearer <token>'; basic credentials as
+# 'Authorization: Basic' for the user admin_auth_user and the password admin_auth_password.
+# When either is set, every Admin API request must carry it, on every admin listener.
+admin_auth_token = NONE
+admin_auth_user = admin
+admin_auth_password = NONE
 `;

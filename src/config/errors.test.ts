@@ -73,14 +73,15 @@ test('cross-checks: declarative_config needs database = off', () => {
   assert.equal(loadText('database = off\ndeclarative_config = /tmp/kong.yml\n').declarative_config, '/tmp/kong.yml');
 });
 
-test('cross-checks: a non-loopback admin_listen is refused unless acknowledged', () => {
+test('cross-checks: a non-loopback admin_listen is refused without Admin API authentication', () => {
   assert.throws(() => loadText('admin_listen = 0.0.0.0:8001\n'), {
     message: "invalid value for 'admin_listen': 0.0.0.0:8001 is not a loopback address and the Admin API has no "
-      + 'authentication; keep it on 127.0.0.1 (or expose it through the proxy with an auth plugin), '
-      + 'or set admin_allow_non_loopback = on to accept the risk',
+      + 'authentication; keep it on 127.0.0.1, or set admin_auth_token (or admin_auth_password) '
+      + 'so every Admin API request must authenticate',
   });
   assert.throws(() => loadText('admin_listen = 127.0.0.1:8001, [::]:8001\n'), { message: /^invalid value for 'admin_listen': \[::\]:8001 is not a loopback/ });
-  assert.equal(loadText('admin_listen = 0.0.0.0:8001\nadmin_allow_non_loopback = on\n').admin_listen[0]!.host, '0.0.0.0');
+  assert.equal(loadText('admin_listen = 0.0.0.0:8001\nadmin_auth_token = s3cret-token\n').admin_listen[0]!.host, '0.0.0.0');
+  assert.equal(loadText('admin_listen = 0.0.0.0:8001\nadmin_auth_password = pw\n').admin_auth_user, 'admin');
   assert.equal(loadText('admin_listen = 127.0.0.2:8001, [::1]:8444 ssl, localhost:9001\n').admin_listen.length, 3);
 });
 

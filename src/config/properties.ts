@@ -49,8 +49,8 @@ const BOOLEANS = new Set([
   'anonymous_reports', 'proxy_server_ssl_verify', 'cluster_use_proxy', 'cluster_rpc',
   'cluster_rpc_sync', 'cluster_cjson', 'client_ssl', 'allow_debug_header', 'pg_ssl', 'pg_ssl_required',
   'pg_ssl_verify', 'pg_ro_ssl', 'pg_ro_ssl_required', 'pg_ro_ssl_verify', 'dns_no_sync', 'legacy_dns_client',
-  'new_dns_client', 'dedicated_config_processing', 'kic', 'admin_gui_csp', 
-  'request_debug', 'wasm', 'admin_allow_non_loopback',
+  'new_dns_client', 'dedicated_config_processing', 'kic', 'admin_gui_csp',
+  'request_debug', 'wasm',
 ]);
 const NUMBERS = new Set([
   'cluster_data_plane_purge_delay', 'cluster_max_payload', 'worker_events_max_payload',
@@ -86,7 +86,7 @@ export function propertyKind(name: string): PropertyKind {
  * Kong's CONF_SENSITIVE list, plus every `*_password`, `*_key` and `*_token` (certificate keys
  * may be given inline as PEM or base64, and tokens are credentials).
  */
-const SENSITIVE = new Set(['pg_password', 'pg_ro_password', 'proxy_server', 'declarative_config_string']);
+const SENSITIVE = new Set(['admin_auth_password', 'pg_password', 'pg_ro_password', 'proxy_server', 'declarative_config_string']);
 
 export function isSensitive(name: string): boolean {
   return SENSITIVE.has(name) || /(_password|_key|_token)$/.test(name);

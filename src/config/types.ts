@@ -122,5 +122,9 @@ export interface Settings {
   cluster_ca_cert: string | null;
   cluster_server_name: string | null;
   /** Portico: allow a non-loopback admin_listen (refused by default; the Admin API has no auth). */
-  admin_allow_non_loopback: boolean;
+  /** Portico: Admin API bearer token (`Kong-Admin-Token` / `Authorization: Bearer`). */
+  admin_auth_token: string | null;
+  /** Portico: Admin API basic-auth user and password (both needed for basic auth). */
+  admin_auth_user: string;
+  admin_auth_password: string | null;
 }

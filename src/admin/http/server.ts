@@ -8,6 +8,7 @@ import type { Settings } from '../../config/types.ts';
 import type { Logger } from '../../core/logger.ts';
 import { KongError } from '../../core/errors.ts';
 import { DatabaseUnavailableError } from '../../store/errors.ts';
+import type { Authenticator } from './auth.ts';
 import { SERVER_TOKEN } from '../../core/version.ts';
 import type { AdminContext, AdminReply, RouteHandler } from '../types.ts';
 import { AdminHttpError, methodNotAllowed, notFound } from './errors.ts';
@@ -24,6 +25,8 @@ const NO_BODY: ParsedBody = { kind: 'none', args: {}, text: '' };
 export interface ApiServerOptions {
   settings: Settings;
   logger: Logger;
+  /** Admin API authentication; absent = open (Status API, or no credentials configured). */
+  authenticate?: Authenticator | null;
   /** Bytes; Kong's `nginx_admin_client_max_body_size` (default 10m). 0 = unlimited. */
   maxBodySize: number;
 }
@@ -147,6 +150,11 @@ export function createApiServer(router: AdminRouter<RouteHandler>, options: ApiS
           'Access-Control-Allow-Headers': typeof requested === 'string' && requested !== '' ? requested : 'Content-Type',
         },
       };
+    }
+    // After OPTIONS: browsers send CORS preflights without credentials.
+    if (options.authenticate && !options.authenticate(req)) {
+      req.resume();
+      throw new AdminHttpError(401, { message: 'Unauthorized' }, { 'WWW-Authenticate': 'Basic realm="portico-admin", charset="UTF-8"' });
     }
     const handler = match.handlers.get(method === 'HEAD' ? 'GET' : method);
     if (!handler) throw methodNotAllowed();
