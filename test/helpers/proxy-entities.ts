@@ -54,9 +54,9 @@ export function target(owner: Upstream, address: string, weight = 100): Target {
   return { id: randomUUID(), created_at: clock, updated_at: clock, upstream: { id: owner.id }, target: address, weight, tags: null };
 }
 
-export function entitySet(parts: Partial<Pick<EntitySet, 'services' | 'routes' | 'upstreams' | 'targets'>>): EntitySet {
+export function entitySet(parts: Partial<Pick<EntitySet, 'services' | 'routes' | 'upstreams' | 'targets' | 'consumers' | 'plugins'>>): EntitySet {
   return {
-    services: parts.services ?? [], routes: parts.routes ?? [], consumers: [], plugins: [],
+    services: parts.services ?? [], routes: parts.routes ?? [], consumers: parts.consumers ?? [], plugins: parts.plugins ?? [],
     upstreams: parts.upstreams ?? [], targets: parts.targets ?? [], certificates: [], snis: [], ca_certificates: [],
   } as unknown as EntitySet;
 }

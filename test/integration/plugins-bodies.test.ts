@@ -83,15 +83,15 @@ describe('plugins mutating requests and responses', () => {
     const stream = route({ service: svc, paths: ['/stream'], strip_path: false });
     const buffered = route({ service: svc, paths: ['/buffered'] });
     const plain = route({ service: svc, paths: ['/plain'] });
-    proxy = await startProxyWithPlugins({
-      ...entitySet({ services: [svc], routes: [mutate, stream, buffered, plain] }),
+    proxy = await startProxyWithPlugins(entitySet({
+      services: [svc], routes: [mutate, stream, buffered, plain],
       plugins: [
         pluginRow('mutator', {}, { route: mutate.id }),
         pluginRow('uppercase', {}, { route: stream.id }),
         pluginRow('reverser', {}, { route: buffered.id }),
         pluginRow('recorder', {}),
       ],
-    }, [mutator, uppercase, reverser, recorder]);
+    }), [mutator, uppercase, reverser, recorder]);
   });
   after(async () => { releaseStream(); await proxy.close(); await upstream.close(); });
 

@@ -56,13 +56,13 @@ describe('plugin phases through the proxy', () => {
     const main = route({ service: svc, paths: ['/main'] });
     const serviceless = route({ service: null, paths: ['/serviceless'] });
     const httpsOnly = route({ service: svc, paths: ['/secure'], protocols: ['https'] });
-    const entities = {
-      ...entitySet({ services: [svc], routes: [main, serviceless, httpsOnly] }),
+    const entities = entitySet({
+      services: [svc], routes: [main, serviceless, httpsOnly],
       plugins: [
         pluginRow('first', {}), pluginRow('second', {}), pluginRow('route-only', {}, { route: main.id }),
         pluginRow('stopper', {}), pluginRow('thrower', {}),
       ],
-    };
+    });
     proxy = await startProxyWithPlugins(entities, [tracer('second', 1000), tracer('first', 2000), tracer('route-only', 1500), stopper, thrower]);
   });
   after(async () => { await proxy.close(); await upstream.close(); });

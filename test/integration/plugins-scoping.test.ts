@@ -60,11 +60,9 @@ describe('plugin scoping precedence (8 levels)', () => {
       pluginRow('scoped', { level: 'service' }, { service: s2!.id }),
       pluginRow('scoped', { level: 'global' }),
     ];
-    proxy = await startProxyWithPlugins({
-      ...entitySet({ services: [s1!, s2!, s3!, s4!], routes: [r1, r2, r3, r4, r5, r6] }),
-      consumers: [alice, bob, carol],
-      plugins: rows,
-    }, [testAuth, scoped]);
+    proxy = await startProxyWithPlugins(entitySet({
+      services: [s1!, s2!, s3!, s4!], routes: [r1, r2, r3, r4, r5, r6], consumers: [alice, bob, carol], plugins: rows,
+    }), [testAuth, scoped]);
   });
   after(async () => { await proxy.close(); await upstream.close(); });
 
