@@ -4,6 +4,7 @@ import type { AnyPluginDefinition } from '../pdk/index.ts';
 import { plugin as keyAuth } from './key-auth/handler.ts';
 import { plugin as basicAuth } from './basic-auth/handler.ts';
 import { plugin as acl } from './acl/handler.ts';
+import { plugin as cors } from './cors/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as hmacAuth } from './hmac-auth/handler.ts';
 import { plugin as httpLog } from './http-log/handler.ts';
@@ -12,6 +13,7 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
   basicAuth,
   acl,
+  cors,
   jwt,
   hmacAuth,
   httpLog,
