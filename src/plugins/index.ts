@@ -5,6 +5,7 @@ import { plugin as keyAuth } from './key-auth/handler.ts';
 import { plugin as basicAuth } from './basic-auth/handler.ts';
 import { plugin as acl } from './acl/handler.ts';
 import { plugin as cors } from './cors/handler.ts';
+import { plugin as ipRestriction } from './ip-restriction/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as hmacAuth } from './hmac-auth/handler.ts';
 import { plugin as httpLog } from './http-log/handler.ts';
@@ -14,6 +15,7 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   basicAuth,
   acl,
   cors,
+  ipRestriction,
   jwt,
   hmacAuth,
   httpLog,
