@@ -1,6 +1,7 @@
 // definePlugin: the one declaration of a plugin — name, Kong's VERSION/PRIORITY, the config
 // schema (registered so /schemas/plugins/{name} and validation work) and its phase handlers.
 import type { EntityOptions } from '../entities/definition.ts';
+import type { Plugin } from '../entities/types.ts';
 import type { PluginSchemaDefinition } from '../entities/plugin-registry.ts';
 import type { FieldMap, InferFields } from '../schema/index.ts';
 import type { NodePdk, Pdk } from './pdk.ts';
@@ -44,8 +45,12 @@ export interface PluginDefinition<Conf = any, Prepared = Conf> {
    * the plugin so the stores, kong.yml and the Admin API know them.
    */
   daos?: readonly EntityOptions[];
-  /** Once per config version per plugin instance: compile regexes, parse keys… The result is the handlers' `conf`. */
-  prepare?: (conf: Conf, kong: NodePdk) => Prepared;
+  /**
+   * Once per config version per plugin instance: compile regexes, parse keys… The result is the
+   * handlers' `conf`. `row` is the plugin entity (id and route/service/consumer scope, which Kong
+   * hands plugins as conf.__plugin_id / conf.route_id / conf.service_id).
+   */
+  prepare?: (conf: Conf, kong: NodePdk, row?: Plugin) => Prepared;
   /** Once per worker when the plugin is loaded. */
   init_worker?: (kong: NodePdk) => MaybePromise<void>;
   /** With every enabled config of this plugin, whenever the plugin table is rebuilt. */

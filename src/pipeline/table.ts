@@ -149,7 +149,7 @@ export async function buildPluginTable(rows: readonly Plugin[], registry: Plugin
     let conf: unknown = row.config;
     if (prepare !== undefined) {
       try {
-        conf = prepare(row.config, nodePdk) ?? row.config;
+        conf = prepare(row.config, nodePdk, row) ?? row.config;
       } catch (error) {
         throw new Error(`${plugin.name} plugin ${row.id} could not be prepared: ${(error as Error).message}`);
       }

@@ -9,6 +9,7 @@ import { plugin as ipRestriction } from './ip-restriction/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as hmacAuth } from './hmac-auth/handler.ts';
 import { plugin as httpLog } from './http-log/handler.ts';
+import { plugin as rateLimiting } from './rate-limiting/handler.ts';
 import { plugin as oauth2 } from './oauth2/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
@@ -20,5 +21,6 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   jwt,
   hmacAuth,
   httpLog,
+  rateLimiting,
   oauth2,
 ];
