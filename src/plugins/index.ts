@@ -6,6 +6,7 @@ import { plugin as basicAuth } from './basic-auth/handler.ts';
 import { plugin as acl } from './acl/handler.ts';
 import { plugin as cors } from './cors/handler.ts';
 import { plugin as ipRestriction } from './ip-restriction/handler.ts';
+import { plugin as botDetection } from './bot-detection/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as hmacAuth } from './hmac-auth/handler.ts';
 import { plugin as httpLog } from './http-log/handler.ts';
@@ -18,6 +19,7 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   acl,
   cors,
   ipRestriction,
+  botDetection,
   jwt,
   hmacAuth,
   httpLog,
