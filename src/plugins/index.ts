@@ -10,6 +10,9 @@ import { plugin as botDetection } from './bot-detection/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as hmacAuth } from './hmac-auth/handler.ts';
 import { plugin as httpLog } from './http-log/handler.ts';
+import { plugin as fileLog } from './file-log/handler.ts';
+import { plugin as tcpLog } from './tcp-log/handler.ts';
+import { plugin as udpLog } from './udp-log/handler.ts';
 import { plugin as rateLimiting } from './rate-limiting/handler.ts';
 import { plugin as oauth2 } from './oauth2/handler.ts';
 
@@ -23,6 +26,9 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   jwt,
   hmacAuth,
   httpLog,
+  fileLog,
+  tcpLog,
+  udpLog,
   rateLimiting,
   oauth2,
 ];
