@@ -18,7 +18,7 @@ const validate = (config: Record<string, unknown>) =>
 /** A line receiver; records connections and the SNI the client sent. */
 async function receiver(tls: boolean) {
   const lines: string[] = [];
-  const servernames: Array<string | false> = [];
+  const servernames: Array<string | false | null> = [];
   let connections = 0;
   const open = new Set<Socket>();
   const onSocket = (socket: Socket) => {
