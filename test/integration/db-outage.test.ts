@@ -38,9 +38,9 @@ test('database outage: proxy keeps serving, admin 503 in bounded time, automatic
     upstream.close();
     throw error;
   });
-  const adminJson = async (method: string, path: string, body?: unknown) => {
+  const adminJson = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any; ms: number }> => {
     const started = Date.now();
-    const response = await fetch(`${gateway.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    const response = await fetch(`${gateway.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: response.status, body: await response.json().catch(() => null), ms: Date.now() - started };
   };
   const proxied = async (path: string) => {
