@@ -7,6 +7,7 @@ import { plugin as acl } from './acl/handler.ts';
 import { plugin as cors } from './cors/handler.ts';
 import { plugin as ipRestriction } from './ip-restriction/handler.ts';
 import { plugin as botDetection } from './bot-detection/handler.ts';
+import { plugin as requestSizeLimiting } from './request-size-limiting/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as hmacAuth } from './hmac-auth/handler.ts';
 import { plugin as httpLog } from './http-log/handler.ts';
@@ -23,6 +24,7 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   cors,
   ipRestriction,
   botDetection,
+  requestSizeLimiting,
   jwt,
   hmacAuth,
   httpLog,
