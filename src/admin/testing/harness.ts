@@ -23,6 +23,8 @@ export interface HarnessOptions {
   availablePlugins?: Record<string, AvailablePlugin>;
   status?: boolean;
   upstreamHealth?: TargetHealthSource;
+  /** A store to serve instead of a fresh memory store (SQLite/Postgres integration tests). */
+  store?: Store;
   /** Runs before the store swap of applyConfig (delay it, or throw to make the load fail). */
   beforeApply?: () => Promise<void>;
 }
@@ -48,7 +50,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     env: {},
     overrides: { database: options.database ?? 'off', ...options.overrides },
   });
-  let store = createMemoryStore(options.initial);
+  let store = options.store ?? createMemoryStore(options.initial);
   let hash = options.hash === undefined ? null : options.hash;
   const applied: Array<{ hash: string }> = [];
   const deps: AdminDeps = {
