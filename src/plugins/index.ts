@@ -16,6 +16,7 @@ import { plugin as tcpLog } from './tcp-log/handler.ts';
 import { plugin as udpLog } from './udp-log/handler.ts';
 import { plugin as rateLimiting } from './rate-limiting/handler.ts';
 import { plugin as oauth2 } from './oauth2/handler.ts';
+import { plugin as aiProxy } from './ai-proxy/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -33,4 +34,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   udpLog,
   rateLimiting,
   oauth2,
+  aiProxy,
 ];

@@ -1,0 +1,38 @@
+// Kong's parse-request filter (kong/llm/plugin/shared-filters/parse-request.lua), shared by the AI
+// plugins: the client body as a table, parsed once per request. The first AI plugin that parses
+// it stores the table in `kong.ctx.shared[AI_REQUEST_BODY_KEY]`; later ones (decorator → guard →
+// proxy) read and replace that table, so each sees the edits of the plugins before it.
+
+/** kong.ctx.shared key of the "request body table in use" (Kong's ctx `request_body_table`). */
+export const AI_REQUEST_BODY_KEY = 'ai_request_body';
+
+/** kong.ctx.shared key set when a transformer produced the client response (Kong's `response_body_sent`). */
+export const AI_RESPONSE_SENT_KEY = 'ai_response_body_sent';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses the client body as Kong does: JSON when the Content-Type is JSON or missing; bodies
+ * over `maxSize` bytes are not parsed (Kong only reads spooled bodies up to
+ * max_request_body_size), and anything unparseable becomes an empty table, which validation
+ * later reports as "request body doesn't contain valid prompts".
+ */
+export function parseLlmRequestBody(raw: Uint8Array, contentType: string | undefined, maxSize: number): Record<string, unknown> {
+  const type = (contentType ?? 'application/json').split(';', 1)[0]!.trim().toLowerCase();
+  if (type !== 'application/json' && !type.endsWith('+json')) return {};
+  if (raw.length === 0 || raw.length > maxSize) return {};
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('utf8'));
+    return isObject(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The shared table if an earlier AI plugin parsed the body, else undefined. */
+export function sharedRequestBody(shared: Record<string, unknown>): Record<string, unknown> | undefined {
+  const value = shared[AI_REQUEST_BODY_KEY];
+  return isObject(value) ? value : undefined;
+}
