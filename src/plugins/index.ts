@@ -8,6 +8,7 @@ import { plugin as cors } from './cors/handler.ts';
 import { plugin as ipRestriction } from './ip-restriction/handler.ts';
 import { plugin as botDetection } from './bot-detection/handler.ts';
 import { plugin as requestSizeLimiting } from './request-size-limiting/handler.ts';
+import { plugin as requestTermination } from './request-termination/handler.ts';
 import { plugin as jwt } from './jwt/handler.ts';
 import { plugin as hmacAuth } from './hmac-auth/handler.ts';
 import { plugin as httpLog } from './http-log/handler.ts';
@@ -26,6 +27,7 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   ipRestriction,
   botDetection,
   requestSizeLimiting,
+  requestTermination,
   jwt,
   hmacAuth,
   httpLog,
