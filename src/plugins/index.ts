@@ -18,6 +18,7 @@ import { plugin as udpLog } from './udp-log/handler.ts';
 import { plugin as rateLimiting } from './rate-limiting/handler.ts';
 import { plugin as oauth2 } from './oauth2/handler.ts';
 import { plugin as aiProxy } from './ai-proxy/handler.ts';
+import { plugin as session } from './session/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -37,4 +38,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   rateLimiting,
   oauth2,
   aiProxy,
+  session,
 ];
