@@ -22,41 +22,48 @@ export const ERROR_CONTENT_TYPES: Record<ErrorFormat, string> = {
   plain: 'text/plain; charset=utf-8',
 };
 
-function formatOfMediaRange(range: string): ErrorFormat {
-  const [type = '', subtype = ''] = range.toLowerCase().split('/');
-  if (type === 'application') return subtype === 'xml' ? 'xml' : 'json';
-  if (type === 'text') return subtype === 'html' ? 'html' : 'plain';
-  return 'json';
-}
+// Kong's MIME_TYPES table: exact media types (case-sensitive, as Kong indexes a Lua table) plus
+// the `type/*` wildcards `application` and `text`.
+const MEDIA_TYPES = new Map<string, ErrorFormat>([
+  ['application/json', 'json'],
+  ['text/html', 'html'],
+  ['application/xml', 'xml'],
+  ['text/plain', 'plain'],
+  ['application', 'json'],
+  ['text', 'plain'],
+]);
 
-function qualityOf(params: string[]): number {
-  for (const param of params) {
-    const [key, value] = param.split('=');
-    if (key?.trim().toLowerCase() === 'q') {
-      const q = Number(value?.trim());
-      return Number.isFinite(q) ? q : 0;
-    }
-  }
-  return 1;
+// Kong's Accept pattern (anchored, case-insensitive): a media range, then q or other parameters.
+const ACCEPT_VALUE = /^((?:[a-z0-9][a-z0-9\-!#$&^_+.]+|\*)\/(?:[a-z0-9][a-z0-9\-!#$&^_+.]+|\*))(?:\s*;\s*q=(1(?:\.0{0,3}|)|0(?:\.\d{0,3}|))|\s*;\s*[a-z0-9][a-z0-9\-!#$&^_+.]+(?:=[^;]*|))*/i;
+
+/** Kong's get_mime_type: `*` / `*` and unknown types fall back to JSON. */
+function formatOfMediaType(mediaType: string): ErrorFormat {
+  const base = mediaType.split(';')[0]!.trim();
+  const slash = base.indexOf('/');
+  if (slash === -1) return 'json';
+  const type = base.slice(0, slash);
+  const subtype = base.slice(slash + 1);
+  if (subtype === '*') return type === '*' ? 'json' : (MEDIA_TYPES.get(type) ?? 'json');
+  return MEDIA_TYPES.get(base) ?? 'json';
 }
 
 /**
- * Picks the error template from an Accept header as Kong's get_response_type does.
+ * Picks the error template from an Accept header as Kong's get_response_type does: the first
+ * value with the strictly highest q (> 0) wins; JSON by default.
  * @example
  * errorFormatFor('text/html;q=0.5, application/xml'); // 'xml'
  */
 export function errorFormatFor(accept: string | undefined): ErrorFormat {
-  if (accept === undefined || accept === '') return 'json';
+  if (accept === undefined) return 'json';
   let best: ErrorFormat = 'json';
   let bestQuality = 0;
-  for (const entry of accept.split(',')) {
-    const [range = '', ...params] = entry.split(';');
-    const trimmed = range.trim();
-    if (!trimmed.includes('/')) continue;
-    const quality = qualityOf(params);
+  for (const part of accept.split(',')) {
+    const match = ACCEPT_VALUE.exec(part.trim());
+    if (match === null) continue;
+    const quality = match[2] === undefined ? 1 : Number(match[2]);
     if (quality > bestQuality) {
       bestQuality = quality;
-      best = trimmed === '*/*' ? 'json' : formatOfMediaRange(trimmed);
+      best = formatOfMediaType(match[1]!);
     }
   }
   return best;

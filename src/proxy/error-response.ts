@@ -8,70 +8,34 @@
 import type { ServerResponse } from 'node:http';
 import { HTTP_ERROR_MESSAGES } from '../core/errors.ts';
 import { SERVER_TOKEN } from '../core/version.ts';
+import { ERROR_CONTENT_TYPES, errorFormatFor, renderError, type ErrorFormat } from '../pdk/index.ts';
 import type { HeaderFlags } from './header-flags.ts';
 
 export type ErrorMime = 'application/json' | 'text/html' | 'application/xml' | 'text/plain';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-const CONTENT_TYPES: Record<ErrorMime, string> = {
-  'application/json': JSON_TYPE,
-  'text/html': 'text/html; charset=utf-8',
-  'application/xml': 'application/xml; charset=utf-8',
-  'text/plain': 'text/plain; charset=utf-8',
+const JSON_TYPE = ERROR_CONTENT_TYPES.json;
+// The templates and Kong's Accept negotiation live in the PDK (kong.response.error uses them
+// too); the proxy names them by MIME type.
+const MIME_OF: Record<ErrorFormat, ErrorMime> = {
+  json: 'application/json', html: 'text/html', xml: 'application/xml', plain: 'text/plain',
 };
-
-// Kong's MIME_TYPES table: exact media types plus the `type/*` wildcards `application` and `text`.
-const MEDIA_TYPES = new Map<string, ErrorMime>([
-  ['application/json', 'application/json'],
-  ['text/html', 'text/html'],
-  ['application/xml', 'application/xml'],
-  ['text/plain', 'text/plain'],
-  ['application', 'application/json'],
-  ['text', 'text/plain'],
-]);
-
-// Kong's Accept pattern (anchored, case-insensitive): a media range, then q or other parameters.
-const ACCEPT_VALUE = /^((?:[a-z0-9][a-z0-9\-!#$&^_+.]+|\*)\/(?:[a-z0-9][a-z0-9\-!#$&^_+.]+|\*))(?:\s*;\s*q=(1(?:\.0{0,3}|)|0(?:\.\d{0,3}|))|\s*;\s*[a-z0-9][a-z0-9\-!#$&^_+.]+(?:=[^;]*|))*/i;
-
-/** Kong's get_mime_type: `*` / `*` and unknown types fall back to JSON. */
-function mimeOf(mediaType: string): ErrorMime {
-  const base = mediaType.split(';')[0]!.trim();
-  const slash = base.indexOf('/');
-  if (slash === -1) return 'application/json';
-  const type = base.slice(0, slash);
-  const subtype = base.slice(slash + 1);
-  if (subtype === '*') return type === '*' ? 'application/json' : (MEDIA_TYPES.get(type) ?? 'application/json');
-  return MEDIA_TYPES.get(base) ?? 'application/json';
-}
+const FORMAT_OF: Record<ErrorMime, ErrorFormat> = {
+  'application/json': 'json', 'text/html': 'html', 'application/xml': 'xml', 'text/plain': 'plain',
+};
+const CONTENT_TYPES: Record<ErrorMime, string> = {
+  'application/json': ERROR_CONTENT_TYPES.json,
+  'text/html': ERROR_CONTENT_TYPES.html,
+  'application/xml': ERROR_CONTENT_TYPES.xml,
+  'text/plain': ERROR_CONTENT_TYPES.plain,
+};
 
 /** Kong's get_response_type: the first value with the strictly highest q (> 0) wins. */
 export function negotiateErrorMime(accept: string | undefined): ErrorMime {
-  if (accept === undefined) return 'application/json';
-  let best: ErrorMime = 'application/json';
-  let bestQuality = 0;
-  for (const part of accept.split(',')) {
-    const match = ACCEPT_VALUE.exec(part.trim());
-    if (match === null) continue;
-    const quality = match[2] === undefined ? 1 : Number(match[2]);
-    if (quality > bestQuality) {
-      bestQuality = quality;
-      best = mimeOf(match[1]!);
-    }
-  }
-  return best;
+  return MIME_OF[errorFormatFor(accept)];
 }
 
 export function renderErrorBody(mime: ErrorMime, message: string, requestId: string): string {
-  switch (mime) {
-    case 'text/html':
-      return `<!doctype html>\n<html>\n  <head>\n    <meta charset="utf-8">\n    <title>Error</title>\n  </head>\n  <body>\n    <h1>Error</h1>\n    <p>${message}.</p>\n    <p>request_id: ${requestId}</p>\n  </body>\n</html>\n`;
-    case 'application/xml':
-      return `<?xml version="1.0" encoding="UTF-8"?>\n<error>\n  <message>${message}</message>\n  <requestid>${requestId}</requestid>\n</error>\n`;
-    case 'text/plain':
-      return `${message}\nrequest_id: ${requestId}\n`;
-    default:
-      return `{\n  "message":"${message}",\n  "request_id":"${requestId}"\n}`;
-  }
+  return renderError(FORMAT_OF[mime], message, requestId);
 }
 
 /** Message of an nginx-generated error page (kong/error_handlers.lua BODIES). */
