@@ -25,6 +25,8 @@ export interface BenchOptions {
   /** Runs where other processes took more of the proxy CPU than this (0–1) are redone (at most --runs times). */
   maxForeignShare: number;
   keepTemp: boolean;
+  /** Run Portico from the working tree instead of a snapshot of HEAD. */
+  fromWorktree: boolean;
   quick: boolean;
 }
 
@@ -47,6 +49,8 @@ export const USAGE = `Usage: node bench/run.ts [options]
   --quiet-busy <pct>   the busy percentage below which the proxy CPU counts as idle (default 10)
   --max-foreign <pct>  redo a run when other processes took more than this percentage of the
                        proxy CPU during it; at most --runs redos per system (default 15)
+  --from-worktree      run Portico from the working tree (default: a snapshot of the committed HEAD,
+                       so concurrent edits cannot break or change the run)
   --keep-temp          keep the temporary directory (configs, logs) for inspection`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
@@ -83,10 +87,9 @@ export function parseBenchOptions(argv: readonly string[], defaultDocsPath: stri
       'quiet-busy': { type: 'string' },
       'max-foreign': { type: 'string' },
       'keep-temp': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      'from-worktree': { type: 'boolean', default: false },
     },
   });
-  if (values.help) throw new Error(USAGE);
   const requested = (values.scenario ?? []).flatMap((entry) => entry.split(',')).map((name) => name.trim());
   for (const name of requested) {
     if (!SCENARIO_NAMES.includes(name as ScenarioName)) {
@@ -113,6 +116,7 @@ export function parseBenchOptions(argv: readonly string[], defaultDocsPath: stri
     quietMaxShare: positiveNumber('quiet-busy', values['quiet-busy'], 10) / 100,
     maxForeignShare: positiveNumber('max-foreign', values['max-foreign'], 15) / 100,
     keepTemp: values['keep-temp'],
+    fromWorktree: values['from-worktree'],
     quick,
   };
 }

@@ -85,6 +85,12 @@ export async function answersCorrectly(port: number, scenario: Scenario): Promis
   }
 }
 
+/** The line of a crashed process's output that names the error (Node prints the source line first). */
+export function errorLine(output: string): string {
+  const lines = output.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines.find((line) => /^(\w*Error\b|Error:)/.test(line)) ?? lines.at(-1) ?? 'no output';
+}
+
 /** A daemonised server leaves its PID in the prefix (Kong: <prefix>/pids/nginx.pid). */
 function findPidFile(prefix: string): number | null {
   for (const dir of [join(prefix, 'pids'), prefix]) {
@@ -135,7 +141,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
     () => {
       if (!child.hasExited() || daemonised) return null;
       const pid = findPidFile(prefix);
-      if (pid === null) return `exited before serving: ${child.outputTail()}`;
+      if (pid === null) return `exited before serving: ${errorLine(child.outputTail())}`;
       adoptPid(pid);
       rootPid = pid;
       daemonised = true;

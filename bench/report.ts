@@ -53,6 +53,8 @@ export interface BenchReport {
   subject: string;
   /** How the subject was started (for the record); null when only baselines ran. */
   subjectCommand: string | null;
+  /** Which code ran: a commit snapshot or the working tree; null when only baselines ran. */
+  subjectSource: string | null;
   machine: MachineFacts;
   method: MethodFacts;
   scenarios: ScenarioResult[];
@@ -81,6 +83,12 @@ function formatMBps(bytesPerSecond: number): string {
   return `${integer.format(bytesPerSecond / 1_000_000)} MB/s`;
 }
 
+/** Free text made safe for one Markdown table cell: no pipes or line breaks, bounded length. */
+export function tableCell(text: string, maxLength = 200): string {
+  const flat = text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+  return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
+}
+
 export function findSummary(result: ScenarioResult | undefined, target: string): TargetSummary | null {
   return result?.outcomes.find((outcome) => outcome.target === target)?.summary ?? null;
 }
@@ -101,7 +109,7 @@ export function renderScenarioTable(result: ScenarioResult): string {
   for (const outcome of result.outcomes) {
     const summary = outcome.summary;
     if (summary === null) {
-      lines.push(`| ${outcome.target} | ${outcome.error ?? 'no result'} |${' |'.repeat(columns.length - 2)}`);
+      lines.push(`| ${outcome.target} | ${tableCell(outcome.error ?? 'no result')} |${' |'.repeat(columns.length - 2)}`);
       continue;
     }
     const cells = [
@@ -195,7 +203,7 @@ export function renderMarkdown(report: BenchReport): string {
     '- Systems compared in the same run: **direct** (the nginx upstream itself), **nginx-proxy** (nginx, 1 worker,',
     report.subjectCommand === null
       ? '  reverse proxy with upstream keep-alive); no system under test in this run (--baselines-only).'
-      : `  reverse proxy with upstream keep-alive) and **${report.subject}** (\`${report.subjectCommand}\`).`,
+      : `  reverse proxy with upstream keep-alive) and **${report.subject}** (\`${report.subjectCommand}\`, from ${report.subjectSource ?? 'the working tree'}).`,
     '- Upstream: nginx, 1 worker, `return 200` with a 100-byte body; a static 1 MiB file for large-body.',
     `- Pinning: the proxy under test on ${pin(method.proxyCpus)}; wrk and the upstream on ${pin(method.loadCpus)} (\`taskset\`).`,
     `- Load: \`wrk -t${method.threads} -c${method.connections} -d${method.durationSeconds}s --latency\` (keep-alive) after a`,

@@ -7,11 +7,12 @@ import { join, resolve } from 'node:path';
 import { collectMachineFacts, cpuCount, pinSelf } from './machine.ts';
 import { measureScenario } from './measure.ts';
 import { startBaselines } from './nginx.ts';
-import { parseBenchOptions } from './options.ts';
+import { parseBenchOptions, USAGE } from './options.ts';
 import { startTarget } from './portico.ts';
 import { killAllTracked, killAllTrackedNow } from './processes.ts';
 import { DIRECT, NGINX_PROXY, renderMarkdown } from './report.ts';
 import { SCENARIOS } from './scenarios.ts';
+import { snapshotHead, workingTreeSource } from './source.ts';
 import type { BenchOptions } from './options.ts';
 import type { BenchReport, ScenarioResult } from './report.ts';
 import type { MeasuredSystem } from './measure.ts';
@@ -38,6 +39,13 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
   const machine = collectMachineFacts(loadavg()[0]);
   if (loadCpus !== null) pinSelf(loadCpus);
 
+  // --target-cmd runs in the checkout as it is; Portico from HEAD unless --from-worktree.
+  const source =
+    options.targetCommand !== null || options.fromWorktree
+      ? workingTreeSource(repoRoot)
+      : snapshotHead(repoRoot, join(tempDir, 'source'));
+  if (options.includeSubject) log(`${options.targetName} runs from ${source.description}`);
+
   const { upstream, proxy } = await startBaselines(tempDir, loadCpus, proxyCpus);
   const upstreamPort = upstream.port;
   const proxyPort = proxy.port;
@@ -59,7 +67,7 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
     if (options.includeSubject) {
       try {
         subject = await startTarget({
-          repoRoot,
+          repoRoot: source.root,
           dir: join(scenarioDir, 'target'),
           upstreamPort,
           scenario,
@@ -97,6 +105,7 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
     subjectCommand: !options.includeSubject
       ? null
       : `${proxyCpus === null ? '' : `taskset -c ${proxyCpus} `}${options.targetCommand ?? 'node src/cli/index.ts start'}`,
+    subjectSource: options.includeSubject ? source.description : null,
     machine: { ...machine, loadAverageAfter: loadavg()[0] },
     method: {
       warmupSeconds: options.warmupSeconds,
@@ -115,10 +124,18 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
   };
 }
 
+/** Removed on every way out unless --keep-temp; module-level so the signal handlers see it. */
+let tempDir: string | null = null;
+
 async function main(): Promise<number> {
-  const options = parseBenchOptions(process.argv.slice(2), join(repoRoot, 'docs', 'benchmarks.md'));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const options = parseBenchOptions(argv, join(repoRoot, 'docs', 'benchmarks.md'));
   if (Number(process.versions.node.split('.')[0]) < 24) throw new Error(`Node 24 is required, this is ${process.version}`);
-  const tempDir = mkdtempSync(join(tmpdir(), 'portico-bench-'));
+  tempDir = mkdtempSync(join(tmpdir(), 'portico-bench-'));
   // nginx workers run as an unprivileged user when started by root; they must reach the static file.
   chmodSync(tempDir, 0o755);
   const watchdog = setTimeout(() => {
@@ -143,6 +160,7 @@ async function main(): Promise<number> {
     await killAllTracked();
     if (options.keepTemp) log(`temporary files kept in ${tempDir}`);
     else rmSync(tempDir, { recursive: true, force: true });
+    tempDir = null;
   }
 }
 
@@ -150,6 +168,7 @@ process.on('exit', killAllTrackedNow);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     killAllTrackedNow();
+    if (tempDir !== null) rmSync(tempDir, { recursive: true, force: true });
     process.exit(130);
   });
 }

@@ -2,14 +2,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LARGE_BODY_BYTES, LARGE_BODY_PATH, startBaselines, startNginx } from '../bench/nginx.ts';
 import { answersCorrectly, probe } from '../bench/portico.ts';
 import { freePort, isAlive, killAllTracked, killTree, processTree, spawnTracked } from '../bench/processes.ts';
 import { cpuJiffies, startUsageSampler, waitForQuietCpu } from '../bench/usage.ts';
-import { SCENARIOS } from '../bench/scenarios.ts';
+import { manyRoutesLuaScript, SCENARIOS } from '../bench/scenarios.ts';
 import { runWrk } from '../bench/wrk.ts';
 
 const has = (binary: string): boolean => spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
@@ -57,6 +57,13 @@ test('nginx baselines serve the scenario bodies and wrk measures through the pro
   assert.ok(result.requestsPerSecond > 100, `wrk measured ${result.requestsPerSecond} req/s`);
   assert.equal(result.non2xx, 0);
   assert.ok(result.p99Ms >= result.p50Ms);
+
+  // The routes-10k Lua picker must be valid for wrk and produce requests nginx answers with 200.
+  const script = join(dir, 'routes.lua');
+  writeFileSync(script, manyRoutesLuaScript());
+  const scripted = await runWrk({ url: `http://127.0.0.1:${proxyPort}/`, durationSeconds: 1, connections: 4, threads: 1, script, cpus: null });
+  assert.ok(scripted.totalRequests > 100, `${scripted.totalRequests} scripted requests`);
+  assert.equal(scripted.non2xx, 0);
 
   const masters = [upstream.process.pid, proxy.process.pid];
   const trees = masters.flatMap((pid) => processTree(pid));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { parseBenchOptions } from '../bench/options.ts';
-import { expandTargetCommand, porticoEnvironment } from '../bench/portico.ts';
+import { errorLine, expandTargetCommand, porticoEnvironment } from '../bench/portico.ts';
 import { manyRoutesConfig, manyRoutesLuaScript, passthroughConfig, routeForRequest, SCENARIOS } from '../bench/scenarios.ts';
 
 test('defaults follow the method: 5 s warm-up, 3 runs of 10 s, 50 connections, all scenarios, docs written', () => {
@@ -54,6 +54,20 @@ test('--target-cmd names the subject "target" unless --target-name says otherwis
 test('expandTargetCommand fills placeholders and rejects unknown ones', () => {
   assert.equal(expandTargetCommand('proxy -l {port} -u {upstream_port}', { port: 1, upstream_port: 2 }), 'proxy -l 1 -u 2');
   assert.throws(() => expandTargetCommand('proxy {porrt}', { port: 1 }), /unknown placeholder \{porrt\}/);
+});
+
+test('errorLine picks the error out of a crashed Node process output', () => {
+  const crash = [
+    'node:internal/modules/esm/resolve:272',
+    '    throw new ERR_MODULE_NOT_FOUND(',
+    '          ^',
+    '',
+    "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/x/a.ts' imported from /x/b.ts",
+    '    at finalizeResolution (node:internal/modules/esm/resolve:272:11)',
+  ].join('\n');
+  assert.equal(errorLine(crash), "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/x/a.ts' imported from /x/b.ts");
+  assert.equal(errorLine('listening failed\nbye\n'), 'bye');
+  assert.equal(errorLine(''), 'no output');
 });
 
 test('Portico runs DB-less, loopback-only, with one worker', () => {

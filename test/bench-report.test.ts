@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderMarkdown, renderRatioTable, renderScenarioTable } from '../bench/report.ts';
+import { renderMarkdown, renderRatioTable, renderScenarioTable, tableCell } from '../bench/report.ts';
 import type { BenchReport, ScenarioResult, TargetOutcome } from '../bench/report.ts';
 import type { TargetSummary } from '../bench/stats.ts';
 
@@ -46,6 +46,7 @@ function report(scenarios: ScenarioResult[], subjectCommand: string | null = 'ta
     date: '2026-11-26T06:00:00.000Z',
     subject: 'portico',
     subjectCommand,
+    subjectSource: subjectCommand === null ? null : 'commit 0123456789ab (“test”)',
     machine: {
       cpuModel: 'Test CPU',
       cpuCount: 2,
@@ -85,6 +86,11 @@ test('a system without numbers shows its error and the row keeps the column coun
   assert.match(rows[4], /did not start: exited/);
 });
 
+test('error text cannot break the table', () => {
+  assert.equal(tableCell('a | b\n  c'), 'a \\| b c');
+  assert.equal(tableCell('x'.repeat(300)).length, 200);
+});
+
 test('errors during a run are flagged next to the throughput', () => {
   const result = scenario('passthrough', [100_000, 80_000, 20_000]);
   result.outcomes[2] = outcome('portico', summary(20_000, 100, { non2xx: 12, socketErrors: 3 }));
@@ -113,6 +119,7 @@ test('markdown records machine facts, method and notes', () => {
   const markdown = renderMarkdown(report([scenario('passthrough', [100_000, 80_000, 20_000])]));
   assert.match(markdown, /^# Benchmarks\n/);
   assert.match(markdown, /Test CPU, 2 logical CPUs/);
+  assert.match(markdown, /from commit 0123456789ab/);
   assert.match(markdown, /load average: 0\.50 before, 1\.25 after/);
   assert.match(markdown, /`wrk -t1 -c50 -d10s --latency`/);
   assert.match(markdown, /waits up to 30 s for CPU 0 to be under 10 % busy/);
