@@ -15,6 +15,8 @@ import { plugin as httpLog } from './http-log/handler.ts';
 import { plugin as fileLog } from './file-log/handler.ts';
 import { plugin as tcpLog } from './tcp-log/handler.ts';
 import { plugin as udpLog } from './udp-log/handler.ts';
+import { plugin as syslog } from './syslog/handler.ts';
+import { plugin as loggly } from './loggly/handler.ts';
 import { plugin as rateLimiting } from './rate-limiting/handler.ts';
 import { plugin as oauth2 } from './oauth2/handler.ts';
 import { plugin as aiProxy } from './ai-proxy/handler.ts';
@@ -35,6 +37,8 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   fileLog,
   tcpLog,
   udpLog,
+  syslog,
+  loggly,
   rateLimiting,
   oauth2,
   aiProxy,
