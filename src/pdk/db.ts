@@ -42,3 +42,20 @@ export const UNAVAILABLE_DB: PdkDb = {
   update: unavailable,
   delete: unavailable,
 };
+
+/**
+ * A PdkDb that always reaches the store `current()` returns at call time (a worker swaps its
+ * store when a new DB-less config arrives; plugin tables built earlier keep working).
+ * @example
+ * const environment = { …, db: currentStoreDb(() => this.store) };
+ */
+export function currentStoreDb(current: () => PdkDb): PdkDb {
+  return {
+    select: (table, id) => current().select(table, id),
+    selectByUnique: (table, field, value) => current().selectByUnique(table, field, value),
+    pageByForeign: (table, field, id, options) => current().pageByForeign(table, field, id, options),
+    insert: (table, row) => current().insert(table, row),
+    update: (table, id, row) => current().update(table, id, row),
+    delete: (table, id) => current().delete(table, id),
+  };
+}

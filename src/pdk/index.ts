@@ -23,7 +23,7 @@ export type { ErrorFormat } from './error-body.ts';
 export { fromKongPdkModule, isKongPdkModule } from './kong-pdk-adapter.ts';
 export type { KongPdkModule } from './kong-pdk-adapter.ts';
 export { CONSUMER_HEADERS, authenticateAnonymous, constantTimeEqual, foreignId, loadConsumerCached, setAuthenticatedConsumer } from './consumer-auth.ts';
-export { UNAVAILABLE_DB } from './db.ts';
+export { UNAVAILABLE_DB, currentStoreDb } from './db.ts';
 export { LogQueue, queueSchema } from './log-queue.ts';
 export { applyCustomFields, customFieldsSchema, renderTemplate, setSerializeValue } from './log-fields.ts';
 export type { LogQueueOptions, QueueParameters } from './log-queue.ts';

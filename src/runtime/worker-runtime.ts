@@ -11,7 +11,7 @@ import { createMemoryStore } from '../store/memory/index.ts';
 import { buildSnapshot, createProxyServer, type Snapshot } from '../proxy/index.ts';
 import { createAdminServer, createStatusServer } from '../admin/index.ts';
 import type { Consumer } from '../entities/types.ts';
-import { NodeCache, type PdkEnvironment } from '../pdk/index.ts';
+import { currentStoreDb, NodeCache, type PdkEnvironment } from '../pdk/index.ts';
 import { availablePluginsOf, buildPluginTable, loadNodePlugins, onConfigChange, type PluginRegistry } from '../pipeline/index.ts';
 import { bundledPlugins } from '../plugins/index.ts';
 import { openStore } from './database.ts';
@@ -189,6 +189,8 @@ export class WorkerRuntime {
       nodeId: this.nodeId,
       loadConsumer: (key, byUsername) => this.loadConsumer(key, byUsername),
       upstreamExists: (name) => names.has(name),
+      // kong.db for credential plugins: the current store (DB-less swaps it with every config).
+      db: currentStoreDb(() => this.store),
     };
   }
 
