@@ -7,6 +7,8 @@ import type { Logger } from '../core/logger.ts';
 import type { Settings } from '../config/types.ts';
 import type { EntitySet } from '../entities/types.ts';
 import type { ConfigPayload, PrimaryToWorker, WorkerToPrimary } from './messages.ts';
+import { InProcessCounters } from '../pdk/index.ts';
+import { serveSharedCounters } from './shared-counters.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 /** A worker that dies sooner than this after its start counts towards crash-loop back-off. */
@@ -36,6 +38,8 @@ export class Supervisor {
   private readonly slots: WorkerSlot[] = [];
   private config: ConfigPayload;
   private stopping = false;
+  /** The node's shared counters (kong.counters): owned here so every worker counts in one place. */
+  private readonly counters = new InProcessCounters();
   private readonly versionWaiters: Array<{ version: number; resolve: () => void }> = [];
 
   constructor(options: SupervisorOptions) {
@@ -89,6 +93,7 @@ export class Supervisor {
     });
     slot.child = child;
     slot.ready = false;
+    serveSharedCounters(child, this.counters);
     slot.startedAt = Date.now();
     // The worker starts on the configuration of this moment; a newer one may arrive while it boots.
     const initialConfig = this.config;

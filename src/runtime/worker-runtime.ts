@@ -17,6 +17,7 @@ import { bundledPlugins } from '../plugins/index.ts';
 import { openStore } from './database.ts';
 import { StoreFollower } from './store-follower.ts';
 import type { ConfigPayload, PrimaryToWorker, WorkerToPrimary } from './messages.ts';
+import { IpcSharedCounters } from './shared-counters.ts';
 
 type InitMessage = Extract<PrimaryToWorker, { type: 'init' }>;
 
@@ -40,6 +41,8 @@ export class WorkerRuntime {
   private registry: PluginRegistry | null = null;
   /** kong.cache: one per worker, invalidated per table on every new config. */
   private readonly cache = new NodeCache();
+  /** kong.counters: the primary's node-wide counters when this worker has one (rate limiting is exact per node). */
+  private readonly counters = process.send !== undefined ? new IpcSharedCounters() : undefined;
   /** Entities of the served config, for cache invalidation on the next one. */
   private entities: EntitySet | null = null;
   /**
@@ -189,6 +192,7 @@ export class WorkerRuntime {
       nodeId: this.nodeId,
       loadConsumer: (key, byUsername) => this.loadConsumer(key, byUsername),
       upstreamExists: (name) => names.has(name),
+      counters: this.counters,
       // kong.db for credential plugins: the current store (DB-less swaps it with every config).
       db: currentStoreDb(() => this.store),
     };
