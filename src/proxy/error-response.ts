@@ -34,6 +34,11 @@ export function negotiateErrorMime(accept: string | undefined): ErrorMime {
   return MIME_OF[errorFormatFor(accept)];
 }
 
+/** Content-Type of an error template. */
+export function errorContentType(mime: ErrorMime): string {
+  return CONTENT_TYPES[mime];
+}
+
 export function renderErrorBody(mime: ErrorMime, message: string, requestId: string): string {
   return renderError(FORMAT_OF[mime], message, requestId);
 }

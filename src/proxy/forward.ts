@@ -48,6 +48,11 @@ export interface ResponseSink {
   head(statusCode: number, headers: Record<string, string | string[] | number | undefined>, controller: DispatchController): void;
   data(chunk: Buffer, controller: DispatchController): void;
   end(): void;
+  /**
+   * A gateway error before any response (balancer failure: `kong.response.error`; upstream
+   * failure: nginx's error page), answered through the plugins' header_filter and body_filter.
+   */
+  gatewayError(status: number, message: string | undefined, nginxPage: boolean, close: boolean): void;
 }
 
 export class UpstreamExchange implements Dispatcher.DispatchHandler {
@@ -106,6 +111,10 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     }
     this.done = true;
     const ctx = this.ctx;
+    if (this.sink !== null) {
+      this.sink.gatewayError(error instanceof BalancerError ? error.status : 500, error instanceof BalancerError ? error.message : undefined, false, false);
+      return;
+    }
     // Kong's access.after: `kong.response.error(errcode, err)` for balancer failures.
     if (error instanceof BalancerError) sendKongError(ctx.res, ctx, ctx.req.headers.accept, error.status, error.message);
     else sendKongError(ctx.res, ctx, ctx.req.headers.accept, 500);
@@ -249,6 +258,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   private fail(status: number, close = false): void {
     this.done = true;
+    if (this.sink !== null) { this.sink.gatewayError(status, undefined, true, close); return; }
     const ctx = this.ctx;
     const req = ctx.req;
     sendNginxError(ctx.res, ctx, req.headers.accept, req.headers['content-type'], ctx.snapshot.settings.error_default_type, status, close);

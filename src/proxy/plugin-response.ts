@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import { SERVER_TOKEN } from '../core/version.ts';
 import { serializeRequest, type PluginRun } from '../pipeline/index.ts';
 import type { ProxyContext } from './context.ts';
-import { sendNginxError } from './error-response.ts';
+import { errorContentType, negotiateErrorMime, nginxErrorMessage, renderErrorBody, sendNginxError } from './error-response.ts';
 import type { ResponseSink, UpstreamExchange } from './forward.ts';
 import { requestSizeOf, serializedTries, upstreamStatusOf } from './log-facts.ts';
 
@@ -95,6 +95,22 @@ export class PluginResponse implements ResponseSink {
       if (pending !== undefined) await pending;
     }
     this.writeExit();
+  }
+
+  gatewayError(status: number, message: string | undefined, nginxPage: boolean, close: boolean): void {
+    const ctx = this.ctx;
+    const run = this.run;
+    const req = ctx.req;
+    if (close) run.ctx.responseHeaders.set('Connection', 'close');
+    if (nginxPage) {
+      // nginx's error_page through Kong's error handler: Accept, else Content-Type, else the default type.
+      const mime = negotiateErrorMime(req.headers.accept ?? req.headers['content-type'] ?? ctx.snapshot.settings.error_default_type);
+      run.exit(status, renderErrorBody(mime, nginxErrorMessage(status), ctx.requestId), { 'Content-Type': errorContentType(mime) });
+      run.ctx.source = 'error';
+    } else {
+      run.error(status, message);
+    }
+    this.sendExit(true).catch((error: unknown) => this.fail(error));
   }
 
   /** A bug on the plugin path costs this request a 500, never the worker. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { definePlugin, type AnyPluginDefinition } from '../../src/pdk/index.ts';
 import { pluginRow } from '../../src/pipeline/index.ts';
 import { entitySet, route, service } from '../helpers/proxy-entities.ts';
-import { startUpstream, type Upstream } from '../helpers/loopback-upstream.ts';
+import { closedPort, startUpstream, type Upstream } from '../helpers/loopback-upstream.ts';
 import { startProxyWithPlugins, type PluginProxyHarness } from '../helpers/proxy-harness.ts';
 
 const TAG_SCHEMA = { config: { type: 'record', fields: { tag: { type: 'string' } } } } as const;
@@ -56,8 +56,9 @@ describe('plugin phases through the proxy', () => {
     const main = route({ service: svc, paths: ['/main'] });
     const serviceless = route({ service: null, paths: ['/serviceless'] });
     const httpsOnly = route({ service: svc, paths: ['/secure'], protocols: ['https'] });
+    const down = service({ port: await closedPort(), retries: 0 });
     const entities = entitySet({
-      services: [svc], routes: [main, serviceless, httpsOnly],
+      services: [svc, down], routes: [main, serviceless, httpsOnly, route({ service: down, paths: ['/down'] })],
       plugins: [
         pluginRow('first', {}), pluginRow('second', {}), pluginRow('route-only', {}, { route: main.id }),
         pluginRow('stopper', {}), pluginRow('thrower', {}),
@@ -103,6 +104,16 @@ describe('plugin phases through the proxy', () => {
     assert.equal(serviceless.status, 503);
     assert.deepEqual(await serviceless.json(), { message: 'no Service found with those values' });
     assert.equal(serviceless.headers.get('x-header-filter'), 'first, second');
+  });
+
+  it('answers an unreachable upstream with the 502 error page through header_filter and log', async () => {
+    events.length = 0;
+    const res = await fetch(`${proxy.url}/down`, { headers: { Accept: 'text/html' } });
+    assert.equal(res.status, 502);
+    assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.match(await res.text(), /<p>An invalid response was received from the upstream server\.<\/p>/);
+    assert.equal(res.headers.get('x-header-filter'), 'first, second');
+    await waitFor(() => events.length === 2);
   });
 
   it('short-circuits access; header_filter and log still run, later access handlers do not', async () => {
