@@ -25,6 +25,7 @@ export type { KongPdkModule } from './kong-pdk-adapter.ts';
 export { CONSUMER_HEADERS, authenticateAnonymous, constantTimeEqual, foreignId, loadConsumerCached, setAuthenticatedConsumer } from './consumer-auth.ts';
 export { UNAVAILABLE_DB, currentStoreDb } from './db.ts';
 export { LogQueue, queueSchema } from './log-queue.ts';
+export { sendDatagram } from './datagram.ts';
 export { applyCustomFields, customFieldsSchema, renderTemplate, setSerializeValue } from './log-fields.ts';
 export type { LogQueueOptions, QueueParameters } from './log-queue.ts';
 export type { DbRow, PdkDb } from './db.ts';

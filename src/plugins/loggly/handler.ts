@@ -1,16 +1,13 @@
 // loggly — kong/plugins/loggly/handler.lua: an RFC 5424 message over UDP,
 // `<PRI>1 <UTC time> <hostname> kong - - [<key>@41058 tag="a" tag="b"] <json>`, PRI = 8 +
 // severity (facility user); sent only when the status' severity is at least `log_level`.
-import { createSocket, type Socket } from 'node:dgram';
 import { hostname } from 'node:os';
-import { isIPv6 } from 'node:net';
 import { KONG_VERSION } from '../../core/version.ts';
-import { applyCustomFields, definePlugin, type ConfOf } from '../../pdk/index.ts';
+import { applyCustomFields, definePlugin, sendDatagram, type ConfOf } from '../../pdk/index.ts';
 import { logglySchema, SEVERITIES } from './schema.ts';
 
 type LogglyConf = ConfOf<typeof logglySchema>;
 type Severity = (typeof SEVERITIES)[number];
-const sockets = new Map<string, Socket>();
 
 function severityCode(conf: LogglyConf, status: number): number {
   const name = status >= 500 ? conf.server_errors_severity : status >= 400 ? conf.client_errors_severity : conf.successful_severity;
@@ -29,18 +26,6 @@ export function logglyMessage(conf: LogglyConf, severity: number, json: string, 
   return `<${8 + severity}>1 ${time} ${hostname()} kong - - [${conf.key}@41058 ${tags}] ${json}`;
 }
 
-function socketFor(host: string): Socket {
-  const family = isIPv6(host) ? 'udp6' : 'udp4';
-  let socket = sockets.get(family);
-  if (socket === undefined) {
-    socket = createSocket(family);
-    socket.unref();
-    socket.on('error', () => sockets.delete(family));
-    sockets.set(family, socket);
-  }
-  return socket;
-}
-
 export const plugin = definePlugin({
   name: 'loggly',
   version: KONG_VERSION,
@@ -50,8 +35,8 @@ export const plugin = definePlugin({
     const severity = severityCode(conf, kong.response.get_status());
     if (severity > SEVERITIES.indexOf(conf.log_level as Severity)) return;
     const json = JSON.stringify(applyCustomFields(kong.log.serialize(), conf));
-    socketFor(conf.host).send(Buffer.from(logglyMessage(conf, severity, json)), conf.port, conf.host, (error) => {
-      if (error) kong.log.err('[loggly] could not send to ', conf.host, ': ', error.message);
+    sendDatagram(conf.host, conf.port, Buffer.from(logglyMessage(conf, severity, json))).catch((error: Error) => {
+      kong.log.err('[loggly] could not send to ', conf.host, ': ', error.message);
     });
   },
 });

@@ -1,14 +1,11 @@
 // syslog — kong/plugins/syslog/handler.lua: the severity follows the response status (>= 500
 // server errors, >= 400 client errors, else successful); the entry is sent only when that
 // severity is at least as important as `log_level`, as `kong[pid]: <json>` with the facility.
-import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
 import { KONG_VERSION } from '../../core/version.ts';
-import { applyCustomFields, definePlugin, type ConfOf } from '../../pdk/index.ts';
+import { applyCustomFields, definePlugin, sendDatagram, type ConfOf } from '../../pdk/index.ts';
 import { FACILITIES, SEVERITIES, syslogSchema } from './schema.ts';
 
 type SyslogConf = ConfOf<typeof syslogSchema>;
-const sockets = new Map<string, Socket>();
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The severity name Kong picks for a status. */
@@ -34,18 +31,6 @@ export function syslogMessage(facility: string, severity: string, text: string, 
   return `<${priority}>${timestamp(now)} kong[${process.pid}]: ${text}`;
 }
 
-function socketFor(host: string): Socket {
-  const family = isIPv6(host) ? 'udp6' : 'udp4';
-  let socket = sockets.get(family);
-  if (socket === undefined) {
-    socket = createSocket(family);
-    socket.unref();
-    socket.on('error', () => sockets.delete(family));
-    sockets.set(family, socket);
-  }
-  return socket;
-}
-
 export const plugin = definePlugin({
   name: 'syslog',
   version: KONG_VERSION,
@@ -57,8 +42,8 @@ export const plugin = definePlugin({
     if (SEVERITIES.indexOf(severity as (typeof SEVERITIES)[number]) > SEVERITIES.indexOf(conf.log_level as (typeof SEVERITIES)[number])) return;
     const entry = applyCustomFields(kong.log.serialize(), conf);
     const message = Buffer.from(syslogMessage(conf.facility, severity, JSON.stringify(entry)));
-    socketFor(conf.syslog_host).send(message, conf.syslog_port, conf.syslog_host, (error) => {
-      if (error) kong.log.err('[syslog] could not send to ', conf.syslog_host, ': ', error.message);
+    sendDatagram(conf.syslog_host, conf.syslog_port, message).catch((error: Error) => {
+      kong.log.err('[syslog] could not send to ', conf.syslog_host, ': ', error.message);
     });
   },
 });
