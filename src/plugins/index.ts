@@ -21,6 +21,8 @@ import { plugin as rateLimiting } from './rate-limiting/handler.ts';
 import { plugin as oauth2 } from './oauth2/handler.ts';
 import { plugin as aiProxy } from './ai-proxy/handler.ts';
 import { plugin as session } from './session/handler.ts';
+import { plugin as redirect } from './redirect/handler.ts';
+import { plugin as correlationId } from './correlation-id/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -43,4 +45,6 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   oauth2,
   aiProxy,
   session,
+  redirect,
+  correlationId,
 ];
