@@ -7,8 +7,8 @@ import { spawnTracked, adoptPid, killTree, freePort, waitUntil } from './process
 import type { Scenario } from './scenarios.ts';
 
 export interface TargetOptions {
-  /** Repository root (cwd of the process). */
-  repoRoot: string;
+  /** Where the target starts (cwd): the HEAD snapshot or the checkout. */
+  sourceRoot: string;
   /** Directory for this target's prefix, kong.yml and logs. */
   dir: string;
   upstreamPort: number;
@@ -131,7 +131,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
             })}`,
           ],
         ];
-  const child = spawnTracked('target', command, args, { cwd: options.repoRoot, env, cpus: options.cpus, logFile });
+  const child = spawnTracked('target', command, args, { cwd: options.sourceRoot, env, cpus: options.cpus, logFile });
   let rootPid = child.pid;
   let daemonised = false;
   await waitUntil(

@@ -34,9 +34,14 @@ const TAIL_BYTES = 4096;
 export function spawnTracked(label: string, command: string, args: readonly string[], options: SpawnOptions): Tracked {
   const [file, argv] = options.cpus === null ? [command, [...args]] : ['taskset', ['-c', options.cpus, command, ...args]];
   const child = spawn(file, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new Error(`could not start ${label}: ${file} ${argv.join(' ')}`);
   let tail = '';
   let done = false;
+  // Registered before anything can throw: an unhandled 'error' (binary missing) would crash the run.
+  child.on('error', (error) => {
+    done = true;
+    tail += `\n${error.message}`;
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${label}: ${file} ${argv.join(' ')}`);
   const log = options.logFile ? createWriteStream(options.logFile) : null;
   const collect = (chunk: Buffer): void => {
     log?.write(chunk);
@@ -44,10 +49,12 @@ export function spawnTracked(label: string, command: string, args: readonly stri
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
+  // 'exit' is when the process is gone; 'close' waits for its output too (which children that
+  // inherited the pipes may hold open), so `exited` resolves only once every byte was read.
+  child.on('exit', () => {
+    done = true;
+  });
   const exited = new Promise<number | string>((resolve) => {
-    child.on('error', (error) => {
-      tail += `\n${error.message}`;
-    });
     child.on('close', (code, signal) => {
       done = true;
       log?.end();

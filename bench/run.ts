@@ -67,7 +67,7 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
     if (options.includeSubject) {
       try {
         subject = await startTarget({
-          repoRoot: source.root,
+          sourceRoot: source.root,
           dir: join(scenarioDir, 'target'),
           upstreamPort,
           scenario,

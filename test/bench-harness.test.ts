@@ -96,3 +96,9 @@ test('waitForQuietCpu returns at once when any load is acceptable and gives up a
   assert.equal(strict.quiet, false);
   assert.ok(strict.waitedMs >= 200 && strict.waitedMs < 2000);
 });
+
+test('a binary that does not exist is an error, not a crash', async () => {
+  assert.throws(() => spawnTracked('missing', '/nonexistent/portico-bench-binary', [], { cpus: null }), /could not start missing/);
+  // The spawn 'error' event arrives later; without a listener it would take the process down here.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+});
