@@ -1,7 +1,7 @@
 // The per-request state of one proxied request. One instance per request, all fields declared
-// up front (monomorphic), so the V8 shape never changes. It is also the seam the plugin
-// pipeline hooks into later: rewrite/access read and set `match`, `service`, `upstreamUri`;
-// header_filter/body_filter see the response; log reads `tries` and the latencies.
+// up front (monomorphic), so the V8 shape never changes. With plugins, `plugins` holds the
+// request's PluginRun, whose context carries the plugins' upstream changes (read by forward.ts,
+// peer.ts, upstream-headers.ts); the log serializer reads `tries` and the latency marks.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Route, Service } from '../entities/types.ts';
 import type { PluginRun } from '../pipeline/index.ts';

@@ -1,7 +1,8 @@
-// The request flow of the proxy, one function per phase so the plugin pipeline can hook in
-// between later: guard → normalise → forwarded/real-IP → route (access: https/grpc checks,
-// serviceless routes) → balancer + upstream (or a WebSocket tunnel). Kong-generated answers
-// use the producers of error-response.ts.
+// The request flow of the proxy: guard → normalise → forwarded/real-IP → route (access:
+// https/grpc checks, serviceless routes) → balancer + upstream (or a WebSocket tunnel). This is
+// the passthrough path for config versions without enabled plugins; with plugins, the request
+// continues in plugin-flow.ts after real-IP resolution. Kong-generated answers use the
+// producers of error-response.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { newRequestId } from '../core/ids.ts';
