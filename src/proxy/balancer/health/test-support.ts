@@ -57,9 +57,9 @@ export async function switchableTarget(status = 200): Promise<SwitchableTarget> 
 }
 
 /** Polls `check` every 10 ms until it holds or `timeoutMs` passes; resolves with the time it took. */
-export async function eventually(check: () => boolean, timeoutMs = 3000): Promise<number> {
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<number> {
   const started = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
