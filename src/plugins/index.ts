@@ -23,6 +23,7 @@ import { plugin as aiProxy } from './ai-proxy/handler.ts';
 import { plugin as session } from './session/handler.ts';
 import { plugin as redirect } from './redirect/handler.ts';
 import { plugin as correlationId } from './correlation-id/handler.ts';
+import { plugin as ldapAuth } from './ldap-auth/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -47,4 +48,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   session,
   redirect,
   correlationId,
+  ldapAuth,
 ];
