@@ -36,3 +36,17 @@ export function sharedRequestBody(shared: Record<string, unknown>): Record<strin
   const value = shared[AI_REQUEST_BODY_KEY];
   return isObject(value) ? value : undefined;
 }
+
+/**
+ * The body table for this request: the shared one when an earlier AI plugin parsed (or
+ * rewrote) it, else parsed now from the client body and shared with the AI plugins after.
+ */
+export async function loadRequestBody(
+  shared: Record<string, unknown>, readRaw: () => Promise<Uint8Array>, contentType: string | undefined, maxSize: number,
+): Promise<Record<string, unknown>> {
+  const existing = sharedRequestBody(shared);
+  if (existing !== undefined) return existing;
+  const table = parseLlmRequestBody(await readRaw(), contentType, maxSize);
+  shared[AI_REQUEST_BODY_KEY] = table;
+  return table;
+}

@@ -20,10 +20,14 @@ import { plugin as loggly } from './loggly/handler.ts';
 import { plugin as rateLimiting } from './rate-limiting/handler.ts';
 import { plugin as oauth2 } from './oauth2/handler.ts';
 import { plugin as aiProxy } from './ai-proxy/handler.ts';
+import { plugin as aiPromptTemplate } from './ai-prompt-template/handler.ts';
+import { plugin as aiPromptDecorator } from './ai-prompt-decorator/handler.ts';
+import { plugin as aiPromptGuard } from './ai-prompt-guard/handler.ts';
 import { plugin as session } from './session/handler.ts';
 import { plugin as redirect } from './redirect/handler.ts';
 import { plugin as correlationId } from './correlation-id/handler.ts';
 import { plugin as ldapAuth } from './ldap-auth/handler.ts';
+import { plugin as requestTransformer } from './request-transformer/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -45,8 +49,12 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   rateLimiting,
   oauth2,
   aiProxy,
+  aiPromptTemplate,
+  aiPromptDecorator,
+  aiPromptGuard,
   session,
   redirect,
   correlationId,
   ldapAuth,
+  requestTransformer,
 ];

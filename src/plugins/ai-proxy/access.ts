@@ -8,7 +8,7 @@ import { resolveModelTemplates } from '../../llm/model-template.ts';
 import { errorBody } from '../../llm/protocols/openai.ts';
 import type { CanonicalRequest } from '../../llm/protocols/openai.ts';
 import { applyBodyAuth } from '../../llm/upstream.ts';
-import { AI_REQUEST_BODY_KEY, parseLlmRequestBody, sharedRequestBody } from '../../llm/request-body.ts';
+import { loadRequestBody } from '../../llm/request-body.ts';
 import type { CloudCredentials, ProviderDriver } from '../../llm/providers/types.ts';
 import { validateRequest } from '../../llm/validate.ts';
 import { STATE_KEY, type AiRequestState } from './state.ts';
@@ -30,15 +30,6 @@ function queryParams(kong: Pdk): Record<string, string | string[] | undefined> {
   return out;
 }
 
-/** The body table, shared with the AI plugins that ran before (Kong parses it once per request). */
-export async function requestBodyTable(kong: Pdk, maxSize: number): Promise<Record<string, unknown>> {
-  const shared = sharedRequestBody(kong.ctx.shared);
-  if (shared !== undefined) return shared;
-  const table = parseLlmRequestBody(await kong.request.get_raw_body(), kong.request.get_header('content-type'), maxSize);
-  kong.ctx.shared[AI_REQUEST_BODY_KEY] = table;
-  return table;
-}
-
 function reject(kong: Pdk, status: number, message: string): void {
   kong.response.exit(status, errorBody(message));
 }
@@ -46,7 +37,8 @@ function reject(kong: Pdk, status: number, message: string): void {
 export async function aiProxyAccess(kong: Pdk, prepared: PreparedAiProxy): Promise<void> {
   const baseConf = prepared.conf;
   const driver = prepared.driver;
-  const body = await requestBodyTable(kong, baseConf.max_request_body_size ?? 8192);
+  // Parsed once per request and shared with the AI plugins before (Kong's parse-request filter).
+  const body = await loadRequestBody(kong.ctx.shared, () => kong.request.get_raw_body(), kong.request.get_header('content-type'), baseConf.max_request_body_size ?? 8192);
   const startedAt = performance.now();
   const headers = kong.request.get_headers();
 
