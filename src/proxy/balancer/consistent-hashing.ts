@@ -46,17 +46,17 @@ export function createConsistentHashing(slots: number): Algorithm {
       const continuum = new Int32Array(points).fill(-1);
       const totalWeight = addresses.reduce((sum, a) => sum + a.weight, 0);
       // Kong fails when the wheel is too small for the points asked; we scale the points down,
-      // keeping the continuum at most half full so placing a point needs few probes.
+      // keeping the continuum at most half full so few points collide.
       const budget = Math.min(addresses.length * POINTS_PER_ADDRESS, Math.floor(points / 2));
       addresses.forEach((address, index) => {
         const entries = Math.max(1, Math.floor((address.weight / totalWeight) * budget));
-        let placed = 0;
-        for (let i = 1; placed < entries && i <= points * 4; i++) {
+        // A point landing on a taken slot is dropped, not re-hashed further: an address's points
+        // are then a function of its own key alone, so adding an address can take points over
+        // but never pushes an existing address's point elsewhere (which would move keys between
+        // addresses that did not change — issue 7 §4 minimal remap).
+        for (let i = 1; i <= entries; i++) {
           const slot = hash32(`${address.key} ${i}`) % points;
-          if (continuum[slot] === -1) {
-            continuum[slot] = index;
-            placed++;
-          }
+          if (continuum[slot] === -1) continuum[slot] = index;
         }
       });
       // Precompute the counter-clockwise owner of every point so a lookup is O(1).
