@@ -2,14 +2,16 @@
 // authenticates its consumer (never rejects when there is none), a logout request destroys it and
 // answers 200; in header_filter, a consumer authenticated by a later auth plugin gets a new
 // session cookie. Cookie format: ./cookie.ts.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { KONG_VERSION } from '../../core/version.ts';
 import { CONSUMER_HEADERS, definePlugin, loadConsumerCached, setAuthenticatedConsumer, type Pdk } from '../../pdk/index.ts';
 import { deriveKey, newSessionId, openSession, sealSession, type SessionData } from './cookie.ts';
+import { sessionsDao } from './daos.ts';
 import { sessionSchema } from './schema.ts';
 
 interface SessionConf {
   secret: string;
+  storage: string;
   audience: string;
   idling_timeout: number;
   rolling_timeout: number;
@@ -102,7 +104,11 @@ async function access(kong: Pdk, conf: Prepared): Promise<void> {
   if (data === null || data.aud !== conf.audience) return;
   const at = now();
   if (Object.values(remaining(conf, data, at)).some((seconds) => seconds < 0)) return;
+  // storage = kong: the server-side row must still exist (logout elsewhere revokes the session).
+  const row = conf.storage === 'kong' ? await kong.db.selectByUnique('sessions', 'session_id', data.sid) : null;
+  if (conf.storage === 'kong' && row === null) return;
   if (await isLogout(kong, conf)) {
+    if (row !== null) await kong.db.delete('sessions', row.id);
     kong.response.add_header('Set-Cookie', cookieHeader(conf, '', true));
     kong.response.exit(200);
     return;
@@ -124,7 +130,17 @@ async function access(kong: Pdk, conf: Prepared): Promise<void> {
   kong.ctx.plugin.session = current;
 }
 
-function headerFilter(kong: Pdk, conf: Prepared): void {
+/** storage = kong: the server-side row of a new session, living as long as the session may. */
+async function storeSession(kong: Pdk, conf: Prepared, data: SessionData): Promise<void> {
+  const lifetime = conf.absolute_timeout > 0 ? conf.absolute_timeout : conf.rolling_timeout;
+  await kong.db.insert('sessions', {
+    id: randomUUID(), session_id: data.sid, expires: lifetime > 0 ? data.created + lifetime : null,
+    data: JSON.stringify({ consumer: data.consumer, credential: data.credential, groups: data.groups }), created_at: data.created,
+    ...(lifetime > 0 ? { ttl: lifetime } : {}),
+  });
+}
+
+async function headerFilter(kong: Pdk, conf: Prepared): Promise<void> {
   let data = kong.ctx.plugin.session as SessionData | undefined;
   const credential = kong.client.get_credential();
   const consumer = kong.client.get_consumer();
@@ -136,6 +152,7 @@ function headerFilter(kong: Pdk, conf: Prepared): void {
       sid: newSessionId(), sub: subjectOf(conf, consumer), aud: conf.audience, consumer: consumer.id, credential: credential.id,
       groups: Array.isArray(groups) ? groups.map(String) : null, created: at, issued: at,
     };
+    if (conf.storage === 'kong') await storeSession(kong, conf, data);
     kong.response.add_header('Set-Cookie', cookieHeader(conf, sealSession(data, conf.key)));
   }
   if (data !== undefined) for (const [name, value] of sessionHeaders(conf, data, conf.response_headers)) kong.response.set_header(name, value);
@@ -146,6 +163,7 @@ export const plugin = definePlugin({
   version: KONG_VERSION,
   priority: 1900,
   schema: sessionSchema,
+  daos: [sessionsDao],
   prepare(rawConf): Prepared {
     const conf = rawConf as unknown as SessionConf;
     // The key is derived once per config version, never per request.

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { entityDefinitions, registerPluginSchema } from '../../entities/index.ts';
+import { defineEntity, entityDefinitions, registerEntityDefinition, registerPluginSchema } from '../../entities/index.ts';
+import { createMemoryStore } from '../../store/memory/index.ts';
+import type { Store } from '../../store/types.ts';
+import { sessionsDao } from './daos.ts';
 import type { Consumer, Route, Service } from '../../entities/types.ts';
 import { definePlugin } from '../../pdk/index.ts';
 import { createPluginHarness, pluginRow } from '../../pipeline/index.ts';
@@ -8,6 +11,7 @@ import { plugin } from './handler.ts';
 import { deriveKey, openSession, sealSession, type SessionData } from './cookie.ts';
 
 registerPluginSchema('session', plugin.schema);
+registerEntityDefinition(defineEntity(sessionsDao));
 const service = { id: '8f3c1a4e-1111-4c5d-8e9f-000000000001', name: 's' } as unknown as Service;
 const route = { id: '8f3c1a4e-2222-4c5d-8e9f-000000000002', service: { id: service.id } } as unknown as Route;
 const dave: Consumer = { id: '8f3c1a4e-3333-4c5d-8e9f-000000000003', created_at: 0, updated_at: 0, username: 'dave', custom_id: null, tags: null };
@@ -24,9 +28,9 @@ const login = definePlugin({
   },
 });
 
-async function setup(config: Record<string, unknown> = {}) {
+async function setup(config: Record<string, unknown> = {}, db?: Store) {
   const conf = entityDefinitions.plugins.validate({ name: 'session', config: { secret: 'top-secret', ...config } }, 'insert').config as Record<string, unknown>;
-  const harness = await createPluginHarness({ plugins: [plugin, login], rows: [pluginRow('session', conf), pluginRow('session-test-login', {})], consumers: [dave] });
+  const harness = await createPluginHarness({ plugins: [plugin, login], rows: [pluginRow('session', conf), pluginRow('session-test-login', {})], consumers: [dave], db });
   return harness;
 }
 
@@ -112,5 +116,20 @@ describe('session access and header_filter', () => {
     const posted = await form.request({ route, service, method: 'POST', body: 'session_logout=true', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(posted.status, 200);
     assert.equal(posted.proxied, false);
+  });
+
+  it('storage = kong keeps a server-side row: deleting it revokes the cookie, logout deletes it', async () => {
+    const store = createMemoryStore();
+    const harness = await setup({ storage: 'kong' }, store);
+    const login = await harness.request({ route, service, headers: { 'x-login': 'yes' } });
+    const cookie = cookieOf(login.headers['set-cookie']);
+    const [row] = await store.all('sessions');
+    assert.ok(row, 'a sessions row was written');
+    assert.ok(Number(row.ttl) > 86000, 'the row lives as long as the absolute timeout');
+    assert.equal((await harness.request({ route, service, headers: { cookie } })).status, 200);
+    const logout = await harness.request({ route, service, method: 'POST', query: 'session_logout=1', headers: { cookie } });
+    assert.equal(logout.status, 200);
+    assert.deepEqual(await store.all('sessions'), []);
+    assert.equal((await harness.request({ route, service, headers: { cookie } })).status, 401, 'the cookie alone no longer authenticates');
   });
 });
