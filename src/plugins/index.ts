@@ -28,6 +28,7 @@ import { plugin as redirect } from './redirect/handler.ts';
 import { plugin as correlationId } from './correlation-id/handler.ts';
 import { plugin as ldapAuth } from './ldap-auth/handler.ts';
 import { plugin as requestTransformer } from './request-transformer/handler.ts';
+import { plugin as responseTransformer } from './response-transformer/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -57,4 +58,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   correlationId,
   ldapAuth,
   requestTransformer,
+  responseTransformer,
 ];
