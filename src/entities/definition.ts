@@ -21,6 +21,8 @@ export interface EntityDefinition {
   nestedAdminPath?: string | null;
   /** Field that may replace the id in Admin API URLs. */
   endpointKey: string | null;
+  /** Field that may replace the id in nested Admin API URLs only (acls: `group` per consumer). */
+  scopedEndpointKey?: string | null;
   primaryKey: string[];
   /** `id` plus every field declared unique. */
   uniqueFields: string[];
@@ -53,6 +55,7 @@ export interface EntityOptions {
   adminPath?: string | null;
   nestedAdminPath?: string | null;
   endpointKey?: string | null;
+  scopedEndpointKey?: string | null;
   cacheKey?: string[] | null;
   ttl?: boolean;
   schema: Schema;
@@ -75,6 +78,7 @@ export function defineEntity(options: EntityOptions): EntityDefinition {
     adminPath: options.adminPath === undefined ? options.name : options.adminPath,
     nestedAdminPath: options.nestedAdminPath ?? null,
     endpointKey: options.endpointKey ?? null,
+    scopedEndpointKey: options.scopedEndpointKey ?? null,
     primaryKey: ['id'],
     uniqueFields: ['id', ...fields.filter(([, f]) => f.unique).map(([n]) => n)],
     foreignKeys: fields.filter(([, f]) => f.type === 'foreign').map(([field, f]) => ({

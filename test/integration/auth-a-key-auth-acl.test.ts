@@ -95,6 +95,17 @@ test('Admin API: generated keys, nested and top-level credential endpoints, hash
   const listed = await api('GET', '/consumers/alice/key-auth');
   assert.deepEqual(listed.body.data.map((row: { key: string }) => row.key), ['alice-key']);
   assert.equal((await api('GET', '/acls')).body.data[0].group, 'admins');
+  // Kong's acl endpoints address a membership by group name under its consumer.
+  const membership = await api('GET', '/consumers/alice/acls/admins');
+  assert.equal(membership.status, 200);
+  assert.equal(membership.body.group, 'admins');
+  assert.equal((await api('GET', '/consumers/bob/acls/admins')).status, 404);
+  assert.equal((await api('GET', '/acls/admins')).status, 404, 'not globally unique: ids only at the top level');
+  const put = await api('PUT', '/consumers/bob/acls/readers', { tags: ['t'] });
+  assert.equal(put.status, 200, put.text);
+  assert.equal(put.body.group, 'readers');
+  assert.equal((await api('DELETE', '/consumers/bob/acls/readers')).status, 204);
+  assert.equal((await api('GET', `/acls/${put.body.id}`)).status, 404);
   const basic = await api('GET', '/basic-auths/alice-basic');
   assert.equal(basic.status, 200);
   assert.notEqual(basic.body.password, 'pa:ss');

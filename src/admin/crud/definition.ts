@@ -19,6 +19,11 @@ export interface CrudEntity {
   nestedAdminPath?: string | null;
   /** Field a non-UUID key in the URL is looked up by (`name`, `username`, `target`); null = ids only. */
   endpointKey: string | null;
+  /**
+   * Field a non-UUID key is looked up by under a parent only (`/consumers/{c}/acls/{group}`,
+   * Kong's acl api.lua): unique per parent, not globally.
+   */
+  scopedEndpointKey?: string | null;
   uniqueFields: readonly string[];
   foreignKeys: readonly CrudForeignKey[];
   hasTags: boolean;

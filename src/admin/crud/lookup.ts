@@ -13,7 +13,13 @@ export interface Located {
   byField: string | null;
 }
 
-export async function locate(store: Store, def: CrudEntity, key: string): Promise<Located> {
+export async function locate(store: Store, def: CrudEntity, key: string, scope?: { field: string; parentId: string }): Promise<Located> {
+  const scopedField = scope === undefined ? null : def.scopedEndpointKey ?? null;
+  if (scopedField !== null && !isUuid(key)) {
+    // Unique only per parent (acls: {consumer, group}), so looked up among the parent's children.
+    const children = await allByForeign(store, def.name, scope!.field, scope!.parentId);
+    return { row: children.find((row) => row[scopedField] === key) ?? null, byField: scopedField };
+  }
   if (isUuid(key)) {
     const row = await store.select(def.name, key.toLowerCase());
     if (row || def.endpointKey === null) return { row, byField: null };

@@ -72,7 +72,7 @@ export async function listEntities(
 
 /** GET by id or endpoint key; 404 `Not found` when absent or not a child of `scope`. */
 export async function findEntity(engine: CrudEngine, def: CrudEntity, key: string, scope?: ParentScope): Promise<Row> {
-  const { row } = await locate(engine.store, def, key);
+  const { row } = await locate(engine.store, def, key, scope);
   if (!row || !belongs(row, scope)) throw notFound();
   return row;
 }
@@ -96,7 +96,7 @@ export async function createEntity(
 export async function upsertEntity(
   engine: CrudEngine, def: CrudEntity, key: string, input: Record<string, unknown>, scope?: ParentScope,
 ): Promise<Record<string, unknown>> {
-  const { row: existing, byField } = await locate(engine.store, def, key);
+  const { row: existing, byField } = await locate(engine.store, def, key, scope);
   if (existing && !belongs(existing, scope)) throw notFound();
   const body: Record<string, unknown> = { ...input };
   if (byField === null && isUuid(key)) {
@@ -117,7 +117,7 @@ export async function upsertEntity(
 export async function updateEntity(
   engine: CrudEngine, def: CrudEntity, key: string, input: Record<string, unknown>, scope?: ParentScope,
 ): Promise<Record<string, unknown>> {
-  const { row: existing, byField } = await locate(engine.store, def, key);
+  const { row: existing, byField } = await locate(engine.store, def, key, scope);
   if (!existing) {
     // Nested PATCH of a missing child is a plain 404, as the parent-scoped lookup fails first.
     if (scope !== undefined) throw notFound();
@@ -133,7 +133,7 @@ export async function updateEntity(
 
 /** DELETE is idempotent: an absent entity is already deleted (204). */
 export async function deleteEntity(engine: CrudEngine, def: CrudEntity, key: string, scope?: ParentScope): Promise<void> {
-  const { row, byField } = await locate(engine.store, def, key);
+  const { row, byField } = await locate(engine.store, def, key, scope);
   // Kong's DAO selects before deleting and returns early when nothing is there, so even DB-less
   // answers 204 for an absent entity; only an existing one reaches the refusing strategy.
   if (!row) return;

@@ -17,6 +17,7 @@ export const aclSchema = defineSchema({
 export const acls: EntityOptions = {
   name: 'acls',
   adminPath: 'acls',
+  scopedEndpointKey: 'group',
   cacheKey: ['consumer', 'group'],
   schema: aclSchema,
 };
