@@ -44,6 +44,8 @@ async function refreshTokenGrant(kong: Pdk, conf: OAuth2Conf, params: Params, cl
   const body = await generateToken(kong, conf, client, (token.authenticated_userid as string | null) ?? null, (token.scope as string | null) ?? null,
     params.state, false, token);
   if (!conf.reuse_refresh_token) await kong.db.delete('oauth2_tokens', token.id);
+  // The old access token may sit in this node's cache; drop it now rather than at the next event.
+  kong.cache.invalidate(kong.cache.cache_key('oauth2_tokens', String(token.access_token)));
   return body;
 }
 
