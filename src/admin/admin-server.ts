@@ -24,6 +24,7 @@ import { registerTagRoutes } from './endpoints/tags.ts';
 import { registerConfigRoutes } from './endpoints/config.ts';
 import { registerDebugRoutes } from './endpoints/debug.ts';
 import { registerClusteringRoutes } from './endpoints/clustering.ts';
+import { registerMetricsRoute } from './endpoints/metrics.ts';
 import { pluginSchemaJson, registeredEntities } from './entities.ts';
 
 export interface AdminServerOptions {
@@ -92,6 +93,7 @@ export function createAdminServer(deps: AdminDeps, options: AdminServerOptions =
 
   registerInfoRoutes(router, deps);
   router.add('GET', '/status', { handle: statusHandler(deps, () => api.connections.snapshot()) });
+  registerMetricsRoute(router, deps, () => api.connections.snapshot());
   registerEntityRoutes(router, entities, routeOptions);
   registerSpecialRoutes(router, entities, routeOptions);
   if (entities.targets && entities.upstreams) {

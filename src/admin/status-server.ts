@@ -5,6 +5,7 @@ import { createApiServer } from './http/server.ts';
 import { AdminRouter } from './http/router.ts';
 import { AdminHttpError } from './http/errors.ts';
 import { notReadyReason, statusHandler } from './endpoints/status.ts';
+import { registerMetricsRoute } from './endpoints/metrics.ts';
 import type { RouteHandler, StatusDeps } from './types.ts';
 
 export function createStatusServer(deps: StatusDeps): http.Server {
@@ -16,6 +17,7 @@ export function createStatusServer(deps: StatusDeps): http.Server {
     maxBodySize: deps.settings.admin_client_max_body_size,
   });
   router.add('GET', '/status', { handle: statusHandler(deps, () => api.connections.snapshot()) });
+  registerMetricsRoute(router, deps, () => api.connections.snapshot());
   router.add('GET', '/status/ready', {
     handle: () => {
       const reason = notReadyReason(deps, draining);

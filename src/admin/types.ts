@@ -38,6 +38,11 @@ export interface StatusDeps {
   readiness?: () => string | null;
   /** Called when a client asks to drain (`POST /status/ready {"status":"draining"}`). */
   onDraining?: () => void;
+  /**
+   * The node's Prometheus exposition for `GET /metrics` (the prometheus plugin's exporter,
+   * aggregated over the node's workers); the endpoint is not offered without it.
+   */
+  metrics?: (node: { counters: ServerCounters; datastoreReachable: boolean | null }) => Promise<string>;
 }
 
 /** What the balancer of one upstream reports (the proxy's BalancerStatus, structurally). */

@@ -17,6 +17,7 @@ import { plugin as tcpLog } from './tcp-log/handler.ts';
 import { plugin as udpLog } from './udp-log/handler.ts';
 import { plugin as syslog } from './syslog/handler.ts';
 import { plugin as loggly } from './loggly/handler.ts';
+import { plugin as prometheus } from './prometheus/handler.ts';
 import { plugin as rateLimiting } from './rate-limiting/handler.ts';
 import { plugin as oauth2 } from './oauth2/handler.ts';
 import { plugin as aiProxy } from './ai-proxy/handler.ts';
@@ -47,6 +48,7 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   udpLog,
   syslog,
   loggly,
+  prometheus,
   rateLimiting,
   oauth2,
   aiProxy,

@@ -9,6 +9,7 @@ import type { EntitySet } from '../entities/types.ts';
 import type { ConfigPayload, PrimaryToWorker, WorkerToPrimary } from './messages.ts';
 import { InProcessCounters } from '../pdk/index.ts';
 import { serveSharedCounters } from './shared-counters.ts';
+import { MetricsAggregator } from './metrics-primary.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 /** A worker that dies sooner than this after its start counts towards crash-loop back-off. */
@@ -40,6 +41,8 @@ export class Supervisor {
   private stopping = false;
   /** The node's shared counters (kong.counters): owned here so every worker counts in one place. */
   private readonly counters = new InProcessCounters();
+  /** Node-wide /metrics: a scrape asks every live worker for its prometheus counters. */
+  private readonly metrics = new MetricsAggregator(() => this.slots.flatMap((slot) => (slot.child && slot.ready ? [{ id: slot.id, child: slot.child }] : [])));
   private readonly versionWaiters: Array<{ version: number; resolve: () => void }> = [];
 
   constructor(options: SupervisorOptions) {
@@ -94,6 +97,7 @@ export class Supervisor {
     slot.child = child;
     slot.ready = false;
     serveSharedCounters(child, this.counters);
+    this.metrics.attach(child);
     slot.startedAt = Date.now();
     // The worker starts on the configuration of this moment; a newer one may arrive while it boots.
     const initialConfig = this.config;

@@ -44,15 +44,20 @@ export async function statusBody(deps: StatusDeps, counters: () => ServerCounter
   if (deps.settings.database === 'off' || deps.settings.role === 'data_plane') {
     body.configuration_hash = deps.getConfigHash() ?? EMPTY_CONFIG_HASH;
   } else {
-    let reachable = true;
-    try {
-      await deps.store().page('services', { size: 1 });
-    } catch {
-      reachable = false;
-    }
-    body.database = { reachable };
+    body.database = { reachable: (await databaseReachable(deps)) ?? true };
   }
   return body;
+}
+
+/** Whether the datastore answers a trivial read; null when the node has none (DB-less, data plane). */
+export async function databaseReachable(deps: StatusDeps): Promise<boolean | null> {
+  if (deps.settings.database === 'off' || deps.settings.role === 'data_plane') return null;
+  try {
+    await deps.store().page('services', { size: 1 });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function statusHandler(deps: StatusDeps, counters: () => ServerCounters): (ctx: AdminContext) => Promise<AdminReply> {
