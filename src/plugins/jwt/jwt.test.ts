@@ -21,6 +21,7 @@ const anon: Consumer = { id: '5f3c1a4e-4444-4c5d-8e9f-000000000004', created_at:
 const GHOST_ID = '5f3c1a4e-9999-4c5d-8e9f-000000000009';
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ed = generateKeyPairSync('ed25519');
 const pem = (key: typeof rsa.publicKey): string => key.export({ type: 'spki', format: 'pem' }) as string;
 
 async function setup(config: Record<string, unknown> = {}) {
@@ -34,6 +35,8 @@ async function setup(config: Record<string, unknown> = {}) {
     { key: 'hs-b64', secret: Buffer.from('raw-bytes-secret').toString('base64'), consumer: { id: alice.id } },
     { key: 'rs-key', algorithm: 'RS256', rsa_public_key: pem(rsa.publicKey), consumer: { id: alice.id } },
     { key: 'es-key', algorithm: 'ES256', rsa_public_key: pem(ec.publicKey), consumer: { id: alice.id } },
+    { key: 'ps-key', algorithm: 'PS512', rsa_public_key: pem(rsa.publicKey), consumer: { id: alice.id } },
+    { key: 'ed-key', algorithm: 'EdDSA', rsa_public_key: pem(ed.publicKey), consumer: { id: alice.id } },
     { key: 'ghost', secret: 'g', consumer: { id: GHOST_ID } },
   ];
   for (const input of credentials) await store.insert('jwt_secrets', jwtSecrets.validate(input, 'insert'));
@@ -81,12 +84,14 @@ describe('jwt schema', () => {
 });
 
 describe('jwt access', () => {
-  it('authenticates HS256, RS256 and ES256 tokens and sets the consumer headers', async () => {
+  it('authenticates HS256, RS256, ES256, PS512 and EdDSA tokens and sets the consumer headers', async () => {
     const harness = await setup();
     const tokens = [
       await hs({ iss: 'hs-key' }),
       await sign({ iss: 'rs-key' }, 'RS256', rsa.privateKey),
       await sign({ iss: 'es-key' }, 'ES256', ec.privateKey),
+      await sign({ iss: 'ps-key' }, 'PS512', rsa.privateKey),
+      await sign({ iss: 'ed-key' }, 'EdDSA', ed.privateKey),
     ];
     for (const token of tokens) {
       const result = await harness.request(bearer(token));
@@ -95,7 +100,7 @@ describe('jwt access', () => {
       assert.equal(headers.get('x-consumer-id'), alice.id);
       assert.equal(headers.get('x-consumer-username'), 'alice');
       assert.equal(headers.get('x-consumer-custom-id'), 'A1');
-      assert.match(String(headers.get('x-credential-identifier')), /^(hs|rs|es)-key$/);
+      assert.match(String(headers.get('x-credential-identifier')), /^(hs|rs|es|ps|ed)-key$/);
       assert.equal(headers.get('x-anonymous-consumer'), null);
       assert.equal(result.ctx.shared.authenticated_jwt_token, token);
     }
