@@ -15,6 +15,7 @@ import { createPluginHarness, pluginRow } from '../../pipeline/index.ts';
 import type { NodeCache } from '../../pdk/index.ts';
 import { plugin, retrieveCredentials } from './handler.ts';
 import { escapeDnValue } from './ldap.ts';
+import { LEAF_CERT, LEAF_KEY } from '../../entities/test-fixtures.ts';
 
 registerPluginSchema('ldap-auth', plugin.schema);
 const SLAPD = '/usr/sbin/slapd';
@@ -34,17 +35,22 @@ async function freePort(): Promise<number> {
 let slapd: ChildProcess | null = null;
 let dir = '';
 let port = 0;
+let tlsPort = 0;
 
 async function startSlapd(): Promise<void> {
   dir = mkdtempSync(join(tmpdir(), 'portico-slapd-'));
   mkdirSync(join(dir, 'db'));
+  writeFileSync(join(dir, 'cert.pem'), LEAF_CERT);
+  writeFileSync(join(dir, 'key.pem'), LEAF_KEY);
   writeFileSync(join(dir, 'slapd.conf'), [
+    `TLSCertificateFile ${join(dir, 'cert.pem')}`, `TLSCertificateKeyFile ${join(dir, 'key.pem')}`,
     'include /etc/ldap/schema/core.schema', 'modulepath /usr/lib/ldap', 'moduleload back_mdb',
     `pidfile ${join(dir, 'slapd.pid')}`, 'database mdb', 'maxsize 10485760', `suffix "${BASE}"`, `rootdn "cn=admin,${BASE}"`,
     'rootpw admin-secret', `directory ${join(dir, 'db')}`, 'access to * by * read', '',
   ].join('\n'));
   port = await freePort();
-  slapd = spawn(SLAPD, ['-f', join(dir, 'slapd.conf'), '-h', `ldap://127.0.0.1:${port}/`, '-d', '0'], { stdio: 'ignore' });
+  tlsPort = await freePort();
+  slapd = spawn(SLAPD, ['-f', join(dir, 'slapd.conf'), '-h', `ldap://127.0.0.1:${port}/ ldaps://127.0.0.1:${tlsPort}/`, '-d', '0'], { stdio: 'ignore' });
   const admin = new Client({ url: `ldap://127.0.0.1:${port}`, connectTimeout: 1000 });
   for (let attempt = 0; ; attempt++) {
     try {
@@ -146,5 +152,14 @@ describe('ldap-auth against slapd', { skip: hasSlapd ? false : 'slapd not instal
     const fallback = await anonymous.request({ route, service, headers: { authorization: basic('einstein', 'wrong') } });
     assert.equal(fallback.status, 200);
     assert.equal(fallback.ctx.upstream.headers.get('x-anonymous-consumer'), 'true');
+  });
+
+  it('binds over LDAPS and StartTLS; verify_ldap_host refuses an untrusted certificate', async () => {
+    const ldaps = await setup({ ldaps: true, ldap_port: tlsPort });
+    assert.equal((await ldaps.request({ route, service, headers: { authorization: basic('einstein', 'password') } })).status, 200);
+    const startTls = await setup({ start_tls: true });
+    assert.equal((await startTls.request({ route, service, headers: { authorization: basic('einstein', 'password') } })).status, 200);
+    const verified = await setup({ ldaps: true, ldap_port: tlsPort, verify_ldap_host: true });
+    assert.equal((await verified.request({ route, service, headers: { authorization: basic('einstein', 'password') } })).status, 500);
   });
 });
