@@ -149,3 +149,38 @@ export const llmConfigFields = {
   model: llmModelField,
   logging: llmLoggingField,
 } as const satisfies FieldMap;
+
+/** The LLM record of the transformer plugins: the shared fields, chat only (Kong's transformer schema). */
+export const transformerLlmField = {
+  type: 'record',
+  required: true,
+  fields: llmConfigFields,
+  entity_checks: [
+    { custom_entity_check: providerRequirementsCheck },
+    {
+      custom_entity_check: {
+        field_sources: ['route_type'],
+        fn: (entity) => entity.route_type === 'llm/v1/chat' ? true : "'config.llm.route_type' must be 'llm/v1/chat' for AI transformer plugins",
+      },
+    },
+  ],
+} as const satisfies FieldDef;
+
+/** Fields shared by ai-request-transformer and ai-response-transformer (kong-ai.md §13). */
+export const transformerConfigFields = {
+  prompt: { type: 'string', required: true, description: 'The instruction sent to the LLM as the system message.' },
+  transformation_extract_pattern: { type: 'string', required: false, description: 'Keep only the first match of this regex in the LLM answer.' },
+  http_timeout: { type: 'integer', required: true, default: 60000 },
+  https_verify: { type: 'boolean', required: true, default: true },
+  max_request_body_size: { type: 'integer', default: 8 * 1024, gt: 0 },
+  http_proxy_host: { type: 'string' },
+  http_proxy_port: { type: 'integer', between: [0, 65535] },
+  https_proxy_host: { type: 'string' },
+  https_proxy_port: { type: 'integer', between: [0, 65535] },
+  llm: transformerLlmField,
+} as const satisfies FieldMap;
+
+export const transformerEntityChecks = [
+  { mutually_required: ['http_proxy_host', 'http_proxy_port'] },
+  { mutually_required: ['https_proxy_host', 'https_proxy_port'] },
+] as const;

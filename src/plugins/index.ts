@@ -24,6 +24,8 @@ import { plugin as aiProxy } from './ai-proxy/handler.ts';
 import { plugin as aiPromptTemplate } from './ai-prompt-template/handler.ts';
 import { plugin as aiPromptDecorator } from './ai-prompt-decorator/handler.ts';
 import { plugin as aiPromptGuard } from './ai-prompt-guard/handler.ts';
+import { plugin as aiRequestTransformer } from './ai-request-transformer/handler.ts';
+import { plugin as aiResponseTransformer } from './ai-response-transformer/handler.ts';
 import { plugin as session } from './session/handler.ts';
 import { plugin as redirect } from './redirect/handler.ts';
 import { plugin as correlationId } from './correlation-id/handler.ts';
@@ -55,6 +57,8 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   aiPromptTemplate,
   aiPromptDecorator,
   aiPromptGuard,
+  aiRequestTransformer,
+  aiResponseTransformer,
   session,
   redirect,
   correlationId,
