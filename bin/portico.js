@@ -11,6 +11,12 @@ const entry = fileURLToPath(new URL('../src/cli/index.ts', import.meta.url));
 const major = Number(process.versions.node.split('.')[0]);
 
 if (major >= REQUIRED_MAJOR) {
+  // Before the first .ts import: with Node's compile cache a warm start never loads the TypeScript
+  // stripper (less memory, faster boot).
+  const { enableCompileCache } = await import('node:module');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  enableCompileCache(process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'portico-compile-cache'));
   const { runCli } = await import(entry);
   process.exitCode = await runCli(process.argv.slice(2));
 } else {

@@ -1,7 +1,7 @@
 // Composition root of the primary process: settings → configuration → workers → signals.
 // The primary holds the node's one current configuration; workers serve it (src/runtime/).
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, type Logger } from './core/logger.ts';
 import { KongError } from './core/errors.ts';
@@ -11,12 +11,13 @@ import type { EntitySet } from './entities/types.ts';
 import { emptyEntitySet, formatDeclarativeErrors, loadDeclarative } from './store/declarative/index.ts';
 import { Supervisor } from './runtime/supervisor.ts';
 import { openStore } from './runtime/database.ts';
+import { readConfigContent } from './runtime/config-files.ts';
 import { loadNodePlugins } from './pipeline/index.ts';
 import { bundledPlugins } from './plugins/index.ts';
 
 /** Kong's `kong quit` default: wait this long for requests in flight before forcing the exit. */
 const DRAIN_TIMEOUT_MS = 10_000;
-const PERSISTED_DBLESS = 'dbless.json';
+const PERSISTED_DBLESS = 'dbless.bin';
 
 /** A start failure whose message is meant for the operator as is (no stack trace). */
 export class StartError extends Error {}
@@ -46,7 +47,7 @@ export async function startGateway(settings: Settings, options: StartOptions = {
     nodeId,
     logger,
     initialConfig: initial,
-    onConfigApplied: (config) => persistDbless(settings.prefix, config.hash, config.entities, logger),
+    onConfigApplied: (config) => persistDbless(settings.prefix, config.file, logger),
   });
   const pidFile = pidFilePath(settings.prefix);
   writeFileSync(pidFile, `${process.pid}\n`);
@@ -161,7 +162,7 @@ function loadInitialConfig(settings: Settings, logger: Logger): { hash: string; 
   const persisted = join(settings.prefix, PERSISTED_DBLESS);
   if (existsSync(persisted)) {
     try {
-      const saved = JSON.parse(readFileSync(persisted, 'utf8')) as { hash: string; entities: EntitySet };
+      const saved = readConfigContent(persisted);
       logger.notice('loaded the last applied configuration from the prefix', { hash: saved.hash });
       return saved;
     } catch (error) {
@@ -171,11 +172,12 @@ function loadInitialConfig(settings: Settings, logger: Logger): { hash: string; 
   return { hash: '0'.repeat(32), entities: emptyEntitySet() };
 }
 
-function persistDbless(prefix: string, hash: string, entities: EntitySet, logger: Logger): void {
+/** Keeps a copy of the applied version file (written atomically, so a crash leaves the old copy). */
+function persistDbless(prefix: string, versionFile: string, logger: Logger): void {
   const target = join(prefix, PERSISTED_DBLESS);
   const temporary = `${target}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, JSON.stringify({ hash, entities }));
+    copyFileSync(versionFile, temporary);
     renameSync(temporary, target);
   } catch (error) {
     logger.error('could not persist the applied configuration', { file: target, error: String(error) });

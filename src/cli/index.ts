@@ -1,6 +1,9 @@
 // The `portico` command line (Kong's `kong` CLI): dispatches argv to one command per file.
 // Operator errors print `Error: <message>` on stderr and exit 1; a stack trace is shown only for
 // unexpected failures under --vv.
+import { enableCompileCache } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SettingsError } from '../config/index.ts';
 import { CliError, UsageError, parseCommandArgs, type Command, type Output } from './args.ts';
 import { checkCommand } from './check.ts';
@@ -15,6 +18,10 @@ import { restartCommand } from './restart.ts';
 import { startCommand } from './start.ts';
 import { quitCommand, stopCommand } from './stop.ts';
 import { versionCommand } from './version.ts';
+
+// Modules loaded from here on (the gateway itself for `start`) come from Node's compile cache:
+// no TypeScript stripping on a warm start, less memory and a faster boot.
+enableCompileCache(process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'portico-compile-cache'));
 
 export const COMMANDS: readonly Command[] = [
   startCommand, stopCommand, quitCommand, restartCommand, reloadCommand, healthCommand,

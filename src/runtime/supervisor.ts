@@ -2,11 +2,16 @@
 // the ones that die, versions every configuration change and waits until every live worker has
 // applied it, and drains them on shutdown.
 import { fork, type ChildProcess } from 'node:child_process';
+import { renameSync } from 'node:fs';
+import { getCompileCacheDir } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../core/logger.ts';
 import type { Settings } from '../config/types.ts';
 import type { EntitySet } from '../entities/types.ts';
-import type { ConfigPayload, PrimaryToWorker, WorkerToPrimary } from './messages.ts';
+import type { PrimaryToWorker, WorkerToPrimary } from './messages.ts';
+import { pruneVersionFiles, versionFile, writeConfigContent, type ConfigRef } from './config-files.ts';
 import { InProcessCounters } from '../pdk/index.ts';
 import { serveSharedCounters } from './shared-counters.ts';
 import { MetricsAggregator } from './metrics-primary.ts';
@@ -31,13 +36,13 @@ export interface SupervisorOptions {
   logger: Logger;
   initialConfig: { hash: string; entities: EntitySet };
   /** Called after a configuration arrived from a worker's POST /config and was applied everywhere. */
-  onConfigApplied?: (config: ConfigPayload) => void;
+  onConfigApplied?: (config: ConfigRef) => void;
 }
 
 export class Supervisor {
   private readonly options: SupervisorOptions;
   private readonly slots: WorkerSlot[] = [];
-  private config: ConfigPayload;
+  private config: ConfigRef;
   private stopping = false;
   /** The node's shared counters (kong.counters): owned here so every worker counts in one place. */
   private readonly counters = new InProcessCounters();
@@ -47,10 +52,12 @@ export class Supervisor {
 
   constructor(options: SupervisorOptions) {
     this.options = options;
-    this.config = { version: 1, hash: options.initialConfig.hash, entities: options.initialConfig.entities };
+    const file = versionFile(options.settings.prefix, 1);
+    writeConfigContent(file, options.initialConfig);
+    this.config = { version: 1, hash: options.initialConfig.hash, file };
   }
 
-  get currentConfig(): ConfigPayload {
+  get currentConfig(): ConfigRef {
     return this.config;
   }
 
@@ -67,12 +74,30 @@ export class Supervisor {
   }
 
   /** Versions a new configuration, sends it to every worker, resolves when all live workers applied it. */
-  applyConfig(hash: string, entities: EntitySet): Promise<ConfigPayload> {
-    const config: ConfigPayload = { version: this.config.version + 1, hash, entities };
+  applyConfig(hash: string, entities: EntitySet): Promise<ConfigRef> {
+    const version = this.config.version + 1;
+    const file = versionFile(this.options.settings.prefix, version);
+    writeConfigContent(file, { hash, entities });
+    return this.publish({ version, hash, file });
+  }
+
+  /** Like applyConfig, for a configuration a worker already wrote to `proposal`. */
+  applyConfigFile(hash: string, proposal: string): Promise<ConfigRef> {
+    const version = this.config.version + 1;
+    const file = versionFile(this.options.settings.prefix, version);
+    renameSync(proposal, file);
+    return this.publish({ version, hash, file });
+  }
+
+  private publish(config: ConfigRef): Promise<ConfigRef> {
     this.config = config;
     const message: PrimaryToWorker = { type: 'config', config };
     for (const slot of this.slots) if (slot.child && slot.ready) slot.child.send(message);
-    return this.waitForVersion(config.version).then(() => config);
+    return this.waitForVersion(config.version).then(() => {
+      // Keep the previous version: a worker booting right now may still be reading it.
+      if (this.config === config) pruneVersionFiles(this.options.settings.prefix, config.version - 1);
+      return config;
+    });
   }
 
   /** Asks every worker to drain, then resolves when all have exited (or were killed at the deadline). */
@@ -91,7 +116,9 @@ export class Supervisor {
     const child = fork(WORKER_ENTRY, [], {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, PORTICO_WORKER_ID: String(slot.id) },
+      // Node's compile cache keeps the stripped TypeScript and V8 code: a worker then never loads the
+      // type stripper (about 30 MB of RSS per process) and starts in a fraction of the time.
+      env: { ...process.env, PORTICO_WORKER_ID: String(slot.id), NODE_COMPILE_CACHE: compileCacheDir() },
       execArgv: workerExecArgv(),
     });
     slot.child = child;
@@ -123,7 +150,7 @@ export class Supervisor {
             this.settleWaiters();
             break;
           case 'config:apply':
-            this.applyConfig(message.hash, message.entities).then(
+            this.applyConfigFile(message.hash, message.file).then(
               (config) => {
                 child.send({ type: 'config:applied', requestId: message.requestId, version: config.version } satisfies PrimaryToWorker);
                 this.options.onConfigApplied?.(config);
@@ -185,12 +212,16 @@ export class Supervisor {
   }
 }
 
+function compileCacheDir(): string {
+  return process.env.NODE_COMPILE_CACHE ?? getCompileCacheDir() ?? join(tmpdir(), 'portico-compile-cache');
+}
+
 /**
  * Flags for worker processes. A bigger young generation cuts scavenge work on the request path
  * (shared/perf: RSS and latency both improved with a deliberate --max-semi-space-size).
  */
 function workerExecArgv(): string[] {
   const inherited = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-  if (!inherited.some((flag) => flag.startsWith('--max-semi-space-size'))) inherited.push('--max-semi-space-size=16');
+  if (!inherited.some((flag) => flag.startsWith('--max-semi-space-size'))) inherited.push('--max-semi-space-size=8');
   return inherited;
 }
