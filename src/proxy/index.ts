@@ -11,5 +11,5 @@ export type { HeaderFlags } from './header-flags.ts';
 export { TrustedIps, realClientAddress } from './trusted-ips.ts';
 export { negotiateErrorMime, renderErrorBody, sendKongError, sendKongExit, sendNginxError } from './error-response.ts';
 export type { ErrorMime, GeneratedResponse } from './error-response.ts';
-export { HealthTable, HealthMonitor, adminHealthSource, createLocalHealth, probeSetsOf } from './balancer/index.ts';
-export type { AdminHealthSource, BalancerHealth, HealthStateSink, HealthStateSource, HealthTransition, HealthReport, HealthOverride, LocalHealth } from './balancer/index.ts';
+export { HealthTable, HealthMonitor, adminHealthSource, createLocalHealth, createRemoteSink, probeSetsOf, serveHealthMessage } from './balancer/index.ts';
+export type { AdminHealthSource, BalancerHealth, HealthStateSink, HealthStateSource, HealthTransition, HealthReport, HealthOverride, HealthMessage, LocalHealth, RemoteSink } from './balancer/index.ts';

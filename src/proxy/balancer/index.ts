@@ -10,5 +10,5 @@ export { resolvePeer } from './resolve-peer.ts';
 export { hashValueFor, hashCookieHeader } from './hash-value.ts';
 export type { HashRequest, HashValue } from './hash-value.ts';
 export type { BalancerHealth, HealthStateSink, HealthStateSource, HealthTransition, HealthReport, HealthOverride, PassiveOutcome } from './health/index.ts';
-export { HealthTable, HealthMonitor, adminHealthSource, createLocalHealth, probeSetsOf } from './health/index.ts';
-export type { AdminHealthSource, LocalHealth, UpstreamProbeSet } from './health/index.ts';
+export { HealthTable, HealthMonitor, adminHealthSource, createLocalHealth, createRemoteSink, probeSetsOf, serveHealthMessage } from './health/index.ts';
+export type { AdminHealthSource, HealthMessage, LocalHealth, RemoteSink, UpstreamProbeSet } from './health/index.ts';

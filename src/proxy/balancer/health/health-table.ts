@@ -2,6 +2,7 @@
 // and each balancer of the worker reads it and rebuilds when its upstream changes. Healthy is
 // the default, so only addresses that are (or were recently) failing take memory.
 
+import { isServing } from './counters.ts';
 import type { HealthStateSource, HealthTransition, InternalHealth } from './types.ts';
 
 export class HealthTable implements HealthStateSource {
@@ -19,7 +20,8 @@ export class HealthTable implements HealthStateSource {
       if (upstream === undefined) { upstream = new Map(); this.states.set(upstreamId, upstream); }
       upstream.set(address, transition);
     }
-    if (before === transition.state) return;
+    // Balancers only care whether an address serves; mostly_* steps need no rebuild.
+    if (isServing(before) === isServing(transition.state)) return;
     const listeners = this.listeners.get(upstreamId);
     if (listeners) for (const listener of [...listeners]) listener();
   }
@@ -29,8 +31,7 @@ export class HealthTable implements HealthStateSource {
   }
 
   isHealthy(upstreamId: string, address: string): boolean {
-    const state = this.state(upstreamId, address);
-    return state === 'healthy' || state === 'mostly_healthy';
+    return isServing(this.state(upstreamId, address));
   }
 
   subscribe(upstreamId: string, listener: () => void): () => void {

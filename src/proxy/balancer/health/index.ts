@@ -11,3 +11,5 @@ export { HealthMonitor } from './monitor.ts';
 export type { HealthMonitorOptions, UpstreamProbeSet } from './monitor.ts';
 export { adminHealthSource, createLocalHealth, probeSetsOf } from './node-health.ts';
 export type { AdminHealthSource, BalancedUpstream, LocalHealth } from './node-health.ts';
+export { createRemoteSink, serveHealthMessage } from './remote.ts';
+export type { HealthMessage, RemoteSink } from './remote.ts';
