@@ -1,7 +1,9 @@
 // Fixed calendar windows in UTC (kong/tools/timestamp.lua get_timestamps) and their lengths
-// (kong/plugins/rate-limiting/expiration.lua). Month windows start on day 1 but Kong computes
+// (kong/plugins/rate-limiting/expiration.lua), shared by rate-limiting and response-ratelimiting. Month windows start on day 1 but Kong computes
 // RateLimit-Reset as if every month had 30 days; that is reproduced on purpose.
-import type { Period } from './schema.ts';
+/** Kong's rate-limiting periods, shortest first. */
+export const PERIODS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
+export type Period = (typeof PERIODS)[number];
 
 /** Window lengths in seconds; Kong's EXPIRATION table. */
 export const EXPIRATION: Readonly<Record<Period, number>> = {
@@ -34,4 +36,22 @@ export function windowStart(period: Period, now: number): number {
 export function resetSeconds(period: Period, now: number): number {
   const elapsed = Math.floor((now - windowStart(period, now)) / 1000);
   return Math.max(1, EXPIRATION[period] - elapsed);
+}
+
+/**
+ * Kong's validate_periods_order: the first longer period whose limit is below a shorter one's,
+ * as `[longer, its limit, shorter, its limit]`, or null when the limits are ordered.
+ * @example
+ * periodsOutOfOrder({ second: 10, minute: 5 }); // ['minute', 5, 'second', 10]
+ */
+export function periodsOutOfOrder(limits: Record<string, unknown>): [Period, number, Period, number] | null {
+  for (let shorter = 0; shorter < PERIODS.length; shorter++) {
+    const low = limits[PERIODS[shorter]!];
+    if (typeof low !== 'number') continue;
+    for (let longer = shorter + 1; longer < PERIODS.length; longer++) {
+      const high = limits[PERIODS[longer]!];
+      if (typeof high === 'number' && high < low) return [PERIODS[longer]!, high, PERIODS[shorter]!, low];
+    }
+  }
+  return null;
 }

@@ -32,6 +32,7 @@ import { plugin as correlationId } from './correlation-id/handler.ts';
 import { plugin as ldapAuth } from './ldap-auth/handler.ts';
 import { plugin as requestTransformer } from './request-transformer/handler.ts';
 import { plugin as responseTransformer } from './response-transformer/handler.ts';
+import { plugin as responseRatelimiting } from './response-ratelimiting/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -65,4 +66,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   ldapAuth,
   requestTransformer,
   responseTransformer,
+  responseRatelimiting,
 ];

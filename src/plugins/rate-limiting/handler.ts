@@ -7,7 +7,7 @@ import { definePlugin, type ConfOf, type Pdk } from '../../pdk/index.ts';
 import { ratelimitingMetrics } from './daos.ts';
 import { clusterIncrement, usageFor, type CounterScope, type Window } from './policies.ts';
 import { PERIODS, rateLimitingSchema, type Period } from './schema.ts';
-import { EXPIRATION, resetSeconds, windowStart } from './windows.ts';
+import { EXPIRATION, resetSeconds, windowStart } from '../../pdk/time-windows.ts';
 
 type RateLimitingConf = ConfOf<typeof rateLimitingSchema>;
 

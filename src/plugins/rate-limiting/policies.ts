@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Pdk } from '../../pdk/index.ts';
 import { redisDeadline, redisFor, redisReady, type RedisConfig } from '../../pdk/redis.ts';
 import type { Period } from './schema.ts';
-import { EXPIRATION } from './windows.ts';
+import { EXPIRATION } from '../../pdk/time-windows.ts';
 
 /**
  * One configured period of one request: its counter identity and limit.

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validConfig } from './test-support.ts';
-import { resetSeconds, windowStart } from './windows.ts';
+import { resetSeconds, windowStart } from '../../pdk/time-windows.ts';
 
 function violation(config: Record<string, unknown>): unknown {
   try {

@@ -2,25 +2,18 @@
 // periods may not have lower limits, redis settings required for the redis policy, the header or
 // path required when limiting by them.
 import type { PluginSchema } from '../../pdk/index.ts';
+import { PERIODS, periodsOutOfOrder } from '../../pdk/time-windows.ts';
 import { redisConfigFields } from '../../pdk/redis.ts';
 import { HTTP_PROTOCOLS, typedefs, type CheckResult } from '../../schema/index.ts';
 
-export const PERIODS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
-export type Period = (typeof PERIODS)[number];
+export { PERIODS, type Period } from '../../pdk/time-windows.ts';
 
 /** Kong's validate_periods_order: a longer window may not allow fewer requests than a shorter one. */
-function validatePeriodsOrder(config: Record<string, unknown>): CheckResult {
-  for (let shorter = 0; shorter < PERIODS.length; shorter++) {
-    const low = config[PERIODS[shorter]!];
-    if (typeof low !== 'number') continue;
-    for (let longer = shorter + 1; longer < PERIODS.length; longer++) {
-      const high = config[PERIODS[longer]!];
-      if (typeof high === 'number' && high < low) {
-        return `The limit for ${PERIODS[longer]}(${high.toFixed(1)}) cannot be lower than the limit for ${PERIODS[shorter]}(${low.toFixed(1)})`;
-      }
-    }
-  }
-  return true;
+function validatePeriodsOrder(limits: Record<string, unknown>): CheckResult {
+  const wrong = periodsOutOfOrder(limits);
+  if (wrong === null) return true;
+  const [longer, high, shorter, low] = wrong;
+  return `The limit for ${longer}(${high.toFixed(1)}) cannot be lower than the limit for ${shorter}(${low.toFixed(1)})`;
 }
 
 const limit = { type: 'number', gt: 0 } as const;
