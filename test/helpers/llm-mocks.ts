@@ -188,3 +188,34 @@ export function startBedrockMock(): Promise<MockProvider> {
     return provider;
   });
 }
+
+export const GEMINI_KEY = 'gemini-test-key';
+export const VERTEX_TOKEN = 'ya29.vertex-test-token';
+
+/**
+ * Gemini generateContent (API key in `x-goog-api-key`) and Vertex (Bearer token) on one server;
+ * `/token` is a Google OAuth token endpoint that counts its exchanges (service-account JWTs).
+ */
+export async function startGeminiMock(): Promise<MockProvider & { tokenExchanges: () => number }> {
+  let exchanges = 0;
+  const mock = await startMock((req, body) => {
+    if (req.url === '/token') return null;
+    if (!/:generateContent$/.test(req.url ?? '')) return `unknown path ${req.url}`;
+    const vertex = req.url!.startsWith('/v1/projects/');
+    if (vertex ? req.headers.authorization !== `Bearer ${VERTEX_TOKEN}` : req.headers['x-goog-api-key'] !== GEMINI_KEY) return 'API key not valid';
+    if (body === undefined || !Array.isArray(body.contents)) return 'contents is required';
+    return null;
+  }, (res, body, req) => {
+    if (req.url === '/token') {
+      exchanges++;
+      json(res, 200, { access_token: VERTEX_TOKEN, expires_in: 3600, token_type: 'Bearer' });
+      return;
+    }
+    const contents = body.contents as { parts: { text?: string }[] }[];
+    json(res, 200, {
+      candidates: [{ content: { role: 'model', parts: [{ text: `gemini: ${contents.at(-1)?.parts[0]?.text ?? ''}` }] }, finishReason: 'STOP' }],
+      usageMetadata: { promptTokenCount: 6, candidatesTokenCount: 3, totalTokenCount: 9 },
+    });
+  });
+  return Object.assign(mock, { tokenExchanges: () => exchanges });
+}

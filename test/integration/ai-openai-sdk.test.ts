@@ -1,0 +1,120 @@
+// The official `openai` npm client through Portico to each mocked provider: chat, streaming and
+// embeddings, as an application would use the gateway. The SDK's own key never reaches a
+// provider (each mock accepts only the configured credential).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import OpenAI from 'openai';
+import { pluginRow } from '../../src/pipeline/index.ts';
+import { plugin as aiProxy } from '../../src/plugins/ai-proxy/handler.ts';
+import { entitySet, route, service } from '../helpers/proxy-entities.ts';
+import { startProxyWithPlugins, type PluginProxyHarness } from '../helpers/proxy-harness.ts';
+import {
+  ANTHROPIC_KEY, AWS_TEST_CREDENTIALS, GEMINI_KEY, OPENAI_KEY, startAnthropicMock, startBedrockMock, startGeminiMock, startOpenAiMock,
+  type MockProvider,
+} from '../helpers/llm-mocks.ts';
+
+let openai: MockProvider;
+let anthropic: MockProvider;
+let bedrock: MockProvider;
+let gemini: Awaited<ReturnType<typeof startGeminiMock>>;
+let proxy: PluginProxyHarness;
+
+function serviceAccountJson(tokenUri: string): string {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return JSON.stringify({
+    type: 'service_account', client_email: 'portico@test.iam.gserviceaccount.com', token_uri: tokenUri,
+    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  });
+}
+
+before(async () => {
+  [openai, anthropic, bedrock, gemini] = await Promise.all([startOpenAiMock(), startAnthropicMock(), startBedrockMock(), startGeminiMock()]);
+  const openaiAuth = { header_name: 'Authorization', header_value: `Bearer ${OPENAI_KEY}` };
+  const configs: [string, Record<string, unknown>][] = [
+    ['/openai/v1/chat/completions', { route_type: 'llm/v1/chat', auth: openaiAuth, model: { provider: 'openai', options: { upstream_url: `${openai.url}/v1/chat/completions` } } }],
+    ['/openai/v1/embeddings', { route_type: 'llm/v1/embeddings', auth: openaiAuth, model: { provider: 'openai', options: { upstream_url: `${openai.url}/v1/embeddings` } } }],
+    ['/anthropic/v1/chat/completions', {
+      route_type: 'llm/v1/chat', auth: { header_name: 'x-api-key', header_value: ANTHROPIC_KEY },
+      model: { provider: 'anthropic', name: 'claude-test', options: { anthropic_version: '2023-06-01', max_tokens: 100, upstream_url: `${anthropic.url}/v1/messages` } },
+    }],
+    ['/bedrock/v1/chat/completions', {
+      route_type: 'llm/v1/chat',
+      auth: { aws_access_key_id: AWS_TEST_CREDENTIALS.accessKeyId, aws_secret_access_key: AWS_TEST_CREDENTIALS.secretAccessKey },
+      model: { provider: 'bedrock', name: 'amazon.nova-lite-v1:0', options: { bedrock: { aws_region: AWS_TEST_CREDENTIALS.region }, upstream_url: `${bedrock.url}/model/amazon.nova-lite-v1%3A0/converse` } },
+    }],
+    ['/gemini/v1/chat/completions', {
+      route_type: 'llm/v1/chat', auth: { header_name: 'x-goog-api-key', header_value: GEMINI_KEY },
+      model: { provider: 'gemini', name: 'gemini-test', options: { upstream_url: `${gemini.url}/v1beta/models/gemini-test:generateContent` } },
+    }],
+    ['/vertex/v1/chat/completions', {
+      route_type: 'llm/v1/chat', auth: { gcp_use_service_account: true, gcp_service_account_json: serviceAccountJson(`${gemini.url}/token`) },
+      model: {
+        provider: 'gemini', name: 'gemini-test',
+        options: { gemini: { api_endpoint: 'unused.test', project_id: 'p1', location_id: 'l1' }, upstream_url: `${gemini.url}/v1/projects/p1/locations/l1/publishers/google/models/gemini-test:generateContent` },
+      },
+    }],
+  ];
+  const owner = service();
+  const routes = configs.map(([path]) => route({ service: owner, paths: [path] }));
+  const plugins = configs.map(([, config], index) => pluginRow('ai-proxy', config, { route: routes[index]!.id }));
+  proxy = await startProxyWithPlugins(entitySet({ services: [owner], routes, plugins }), [aiProxy]);
+});
+
+after(async () => {
+  await proxy?.close();
+  await Promise.all([openai, anthropic, bedrock, gemini].map((mock) => mock?.close()));
+});
+
+function client(provider: string): OpenAI {
+  return new OpenAI({ apiKey: 'sk-client-key-never-forwarded', baseURL: `${proxy.url}/${provider}/v1`, maxRetries: 0 });
+}
+
+const messages = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'Hi' }];
+
+describe('openai SDK through Portico', () => {
+  it('chats with OpenAI, streams, and embeds', async () => {
+    const sdk = client('openai');
+    const completion = await sdk.chat.completions.create({ model: 'gpt-4o', messages });
+    assert.equal(completion.choices[0]!.message.content, 'echo: Hi');
+    const stream = await sdk.chat.completions.create({ model: 'gpt-4o', messages, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    assert.equal(text, 'The answer is 2.');
+    const embedding = await sdk.embeddings.create({ model: 'text-embedding-3-small', input: 'hello', encoding_format: 'float' });
+    assert.deepEqual(embedding.data[0]!.embedding, [0.25, -0.5, 1]);
+  });
+
+  it('chats with Anthropic, plain and streamed', async () => {
+    const sdk = client('anthropic');
+    const completion = await sdk.chat.completions.create({ model: 'claude-test', messages });
+    assert.equal(completion.choices[0]!.message.content, 'system=Be brief.');
+    assert.equal(completion.usage?.total_tokens, 25);
+    const stream = await sdk.chat.completions.create({ model: 'claude-test', messages, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    assert.equal(text, 'Hello there');
+  });
+
+  it('chats with Bedrock (SigV4) and Gemini (API key and Vertex service account)', async () => {
+    const bedrockAnswer = await client('bedrock').chat.completions.create({ model: 'amazon.nova-lite-v1:0', messages });
+    assert.equal(bedrockAnswer.choices[0]!.message.content, 'bedrock says hi');
+    const geminiAnswer = await client('gemini').chat.completions.create({ model: 'gemini-test', messages });
+    assert.equal(geminiAnswer.choices[0]!.message.content, 'gemini: Hi');
+    for (let index = 0; index < 2; index++) {
+      const vertexAnswer = await client('vertex').chat.completions.create({ model: 'gemini-test', messages });
+      assert.equal(vertexAnswer.choices[0]!.message.content, 'gemini: Hi');
+    }
+    // One token source per config: the second request reuses the cached token.
+    assert.equal(gemini.tokenExchanges(), 1);
+  });
+
+  it('surfaces the provider-shaped 400 for a model the route does not allow', async () => {
+    const sdk = client('anthropic');
+    await assert.rejects(sdk.chat.completions.create({ model: 'gpt-4o', messages }), (error: InstanceType<typeof OpenAI.APIError>) => {
+      assert.equal(error.status, 400);
+      assert.equal(error.message, '400 cannot use own model - must be: claude-test');
+      return true;
+    });
+  });
+});
