@@ -76,6 +76,11 @@ before(async () => {
   await created('/routes/admin-area/plugins', { name: 'key-auth', config: { hide_credentials: true } });
   await created('/routes/admin-area/plugins', { name: 'acl', config: { allow: ['admins'] } });
   await created('/routes/basic-area/plugins', { name: 'basic-auth' });
+  // Stacked authentication (Kong's logical OR): either a key or basic credentials, else anonymous.
+  await created('/consumers', { username: 'anonymous-user' });
+  await created('/services/echo/routes', { name: 'either', paths: ['/either'] });
+  await created('/routes/either/plugins', { name: 'key-auth', config: { anonymous: 'anonymous-user' } });
+  await created('/routes/either/plugins', { name: 'basic-auth', config: { anonymous: 'anonymous-user' } });
   ({ proxy, cache } = await proxyOverStore(store, PLUGINS));
 });
 
@@ -198,4 +203,23 @@ consumers:
   } finally {
     await yml.close();
   }
+});
+
+test('stacked key-auth + basic-auth with anonymous: either credential authenticates, none gives the anonymous consumer', async () => {
+  const headersSeen = async (headers: Record<string, string>) => {
+    const response = await send(proxy.port, '/either', { headers });
+    assert.equal(response.status, 200, response.body);
+    return upstream.requests.at(-1)!.headers;
+  };
+  const byKey = await headersSeen({ apikey: 'bob-key' });
+  assert.equal(byKey['x-consumer-username'], 'bob');
+  assert.equal(byKey['x-anonymous-consumer'], undefined);
+  const byBasic = await headersSeen({ authorization: `Basic ${Buffer.from('alice-basic:pa:ss').toString('base64')}` });
+  assert.equal(byBasic['x-consumer-username'], 'alice');
+  assert.equal(byBasic['x-credential-identifier'], 'alice-basic');
+  assert.equal(byBasic['x-anonymous-consumer'], undefined, 'basic-auth replaced the anonymous consumer key-auth had set');
+  const nobody = await headersSeen({ apikey: 'wrong' });
+  assert.equal(nobody['x-consumer-username'], 'anonymous-user');
+  assert.equal(nobody['x-anonymous-consumer'], 'true');
+  assert.equal(nobody['x-credential-identifier'], undefined);
 });

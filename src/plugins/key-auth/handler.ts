@@ -38,10 +38,16 @@ async function loadCredential(kong: Pdk, key: string): Promise<Credential | null
   return credential;
 }
 
+/** Request parts read at most once per request, on first need. */
+interface KeySources { headers: Record<string, string | string[]> | null; body: Record<string, unknown> | null }
+
 /** The first string value of one key name, per the enabled sources (header, query, body). */
-async function findKey(kong: Pdk, conf: KeyAuthConf, name: string, state: { body: Record<string, unknown> | null }): Promise<unknown> {
+async function findKey(kong: Pdk, conf: KeyAuthConf, name: string, state: KeySources): Promise<unknown> {
   let value: unknown;
-  if (conf.key_in_header) value = kong.request.get_headers()[headerKey(name)];
+  if (conf.key_in_header) {
+    state.headers ??= kong.request.get_headers();
+    value = state.headers[headerKey(name)];
+  }
   if (value === undefined && conf.key_in_query) value = kong.request.get_query()[name];
   if (value === undefined && conf.key_in_body) {
     if (state.body === null) {
@@ -66,7 +72,7 @@ function hideKey(kong: Pdk, conf: KeyAuthConf, name: string, body: Record<string
 }
 
 async function authenticate(kong: Pdk, conf: KeyAuthConf): Promise<Failure | null> {
-  const state: { body: Record<string, unknown> | null } = { body: null };
+  const state: KeySources = { headers: null, body: null };
   let key: string | null = null;
   for (const name of conf.key_names) {
     const value = await findKey(kong, conf, name, state);
