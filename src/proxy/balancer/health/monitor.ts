@@ -3,6 +3,10 @@
 // probes, takes passive reports and manual overrides, and publishes each state change through
 // `publish` — pure of IPC, so the runtime can run it in one worker (or in-process in tests) and
 // broadcast transitions to every worker's HealthTable.
+//
+// As in Kong, passive checks alone never bring a target back: an unhealthy address gets no
+// traffic, so no passive success can be counted. Only active probes (unhealthy.interval > 0
+// and healthy.successes > 0) or a manual PUT .../healthy re-enable it.
 
 import type { Upstream } from '../../../entities/types.ts';
 import { splitHostPort } from '../targets.ts';
@@ -35,12 +39,16 @@ interface Watch {
   loops: Record<Phase, { timer: NodeJS.Timeout | null; intervalMs: number; running: boolean }>;
 }
 
+/** How stale the address list may get between explicit sync() calls. */
+const RESYNC_MS = 1000;
+
 const keyOf = (ip: string, port: number): string => `${ip}:${port}`;
 
 export class HealthMonitor implements HealthStateSink {
   private readonly options: HealthMonitorOptions;
   private readonly watches = new Map<string, Watch>();
   private closed = false;
+  private syncedAt = -Infinity;
 
   constructor(options: HealthMonitorOptions) {
     this.options = options;
@@ -53,6 +61,7 @@ export class HealthMonitor implements HealthStateSink {
    */
   sync(): void {
     if (this.closed) return;
+    this.syncedAt = Date.now();
     const seen = new Set<string>();
     for (const set of this.options.targets()) {
       seen.add(set.upstream.id);
@@ -145,7 +154,9 @@ export class HealthMonitor implements HealthStateSink {
     const loop = watch.loops[phase];
     loop.running = true;
     try {
-      this.sync();
+      // Picks up DNS changes between config versions; bounded so many upstreams with short
+      // intervals do not re-read everything on every round.
+      if (Date.now() - this.syncedAt >= RESYNC_MS) this.sync();
       if (this.closed || this.watches.get(watch.upstream.id) !== watch) return;
       const active = watch.upstream.healthchecks.active;
       const due = [...watch.addresses].filter(([key]) => {
