@@ -8,6 +8,7 @@ import type { ListenAddress, Settings } from '../config/types.ts';
 import type { EntitySet } from '../entities/types.ts';
 import type { Store } from '../store/types.ts';
 import { createMemoryStore } from '../store/memory/index.ts';
+import { emptyEntitySet } from '../store/declarative/index.ts';
 import { buildSnapshot, createProxyServer, type Snapshot } from '../proxy/index.ts';
 import { createAdminServer, createStatusServer } from '../admin/index.ts';
 import type { Consumer } from '../entities/types.ts';
@@ -16,7 +17,8 @@ import { availablePluginsOf, buildPluginTable, loadNodePlugins, onConfigChange, 
 import { bundledPlugins } from '../plugins/index.ts';
 import { openStore } from './database.ts';
 import { StoreFollower } from './store-follower.ts';
-import type { ConfigPayload, PrimaryToWorker, WorkerToPrimary } from './messages.ts';
+import type { PrimaryToWorker, WorkerToPrimary } from './messages.ts';
+import { proposalFile, readConfigContent, writeConfigContent, type ConfigRef } from './config-files.ts';
 import { IpcSharedCounters } from './shared-counters.ts';
 import { WorkerMetrics } from './metrics-worker.ts';
 
@@ -34,6 +36,8 @@ export class WorkerRuntime {
   private configHash: string | null;
   private follower: StoreFollower | null = null;
   private readonly init: InitMessage;
+  /** DB-less: the configuration this worker booted with (read from the primary's file). */
+  private readonly initialEntities: EntitySet;
   private readonly servers: Server[] = [];
   private nextRequestId = 1;
   private readonly pendingApplies = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
@@ -62,9 +66,10 @@ export class WorkerRuntime {
     this.send = send;
     this.logger = createLogger(init.settings.log_level, { worker: init.workerId });
     this.init = init;
+    this.initialEntities = init.settings.database === 'off' ? readConfigContent(init.config.file).entities : emptyEntitySet();
     // Placeholders until start(): DB-less serves the primary's config, a database its own rows.
-    this.store = createMemoryStore(init.config.entities);
-    this.snapshot = buildSnapshot(init.config.entities, init.settings, init.config.version);
+    this.store = createMemoryStore(this.initialEntities);
+    this.snapshot = buildSnapshot(this.initialEntities, init.settings, init.config.version);
     this.configHash = init.settings.database === 'off' ? init.config.hash : null;
     this.applying = new Promise<void>((resolve) => { this.startedServing = resolve; });
   }
@@ -80,7 +85,7 @@ export class WorkerRuntime {
       this.follower = new StoreFollower(this.store, settings, logger, (snapshot) => this.swapSnapshot(snapshot), (entities, version) => this.buildFullSnapshot(entities, version));
       this.swapSnapshot(await this.follower.start());
     } else {
-      this.swapSnapshot(await this.buildFullSnapshot(this.init.config.entities, this.init.config.version));
+      this.swapSnapshot(await this.buildFullSnapshot(this.initialEntities, this.init.config.version));
     }
     this.startedServing();
     const proxy = (): Server => createProxyServer(settings, () => this.snapshot, logger);
@@ -163,14 +168,15 @@ export class WorkerRuntime {
     });
   }
 
-  private applyLocally(config: ConfigPayload): void {
+  private applyLocally(config: ConfigRef): void {
     this.applying = this.applying.then(() => this.applyInOrder(config));
   }
 
-  private async applyInOrder(config: ConfigPayload): Promise<void> {
+  private async applyInOrder(config: ConfigRef): Promise<void> {
     try {
-      const snapshot = await this.buildFullSnapshot(config.entities, config.version);
-      this.store = createMemoryStore(config.entities);
+      const { entities } = readConfigContent(config.file);
+      const snapshot = await this.buildFullSnapshot(entities, config.version);
+      this.store = createMemoryStore(entities);
       this.swapSnapshot(snapshot);
       this.configHash = config.hash;
       this.send({ type: 'config:ack', workerId: this.workerId, version: config.version });
@@ -231,7 +237,9 @@ export class WorkerRuntime {
     const requestId = this.nextRequestId++;
     return new Promise<void>((resolve, reject) => {
       this.pendingApplies.set(requestId, { resolve, reject });
-      this.send({ type: 'config:apply', workerId: this.workerId, requestId, hash, entities });
+      const file = proposalFile(this.settings.prefix, this.workerId, requestId);
+      writeConfigContent(file, { hash, entities });
+      this.send({ type: 'config:apply', workerId: this.workerId, requestId, hash, file });
     });
   }
 
