@@ -3,6 +3,7 @@
 // by kong.ctx.shared.authenticated_groups when there is no consumer (or
 // always_use_authenticated_groups). No identity at all is 401; a known identity outside the
 // rules is 403 "You cannot consume this service". Allowed requests carry the groups upstream.
+import { KONG_VERSION } from '../../core/version.ts';
 import { CONSUMER_HEADERS, definePlugin, foreignId, type ConfOf, type Pdk } from '../../pdk/index.ts';
 import { acls } from './daos.ts';
 import { aclPluginSchema } from './schema.ts';
@@ -66,7 +67,7 @@ function rejectUnidentified(kong: Pdk): void {
 
 export const plugin = definePlugin({
   name: 'acl',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 950,
   schema: aclPluginSchema,
   daos: [acls],

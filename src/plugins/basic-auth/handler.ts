@@ -2,6 +2,7 @@
 // Authorization (`Basic base64(user:pass)`), the credential looked up by username through
 // kong.cache, the password checked against its stored hash in constant time (password.ts).
 // Every failure is the same 401 "Unauthorized" with `WWW-Authenticate: Basic realm="<realm>"`.
+import { KONG_VERSION } from '../../core/version.ts';
 import type { Consumer } from '../../entities/types.ts';
 import {
   authenticateAnonymous, definePlugin, foreignId, loadConsumerCached, setAuthenticatedConsumer,
@@ -80,7 +81,7 @@ async function authenticate(kong: Pdk, conf: BasicAuthConf): Promise<boolean> {
 
 export const plugin = definePlugin({
   name: 'basic-auth',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 1100,
   schema: basicAuthSchema,
   daos: [basicauthCredentials],

@@ -2,6 +2,7 @@
 // with the allow list (pass), the deny list (403), then Kong's bot list (403). Regexes are
 // compiled once per config version on RE2 (no ReDoS); verdicts are cached per User-Agent in a
 // bounded LRU per config, as Kong's 10k-entry lrucache.
+import { KONG_VERSION } from '../../core/version.ts';
 import { compileSafeRegex, type SafeRegex } from '../../core/regex.ts';
 import { definePlugin, type ConfOf } from '../../pdk/index.ts';
 import { BOT_RULES } from './rules.ts';
@@ -40,7 +41,7 @@ export class BotPolicy {
 
 export const plugin = definePlugin({
   name: 'bot-detection',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 2500,
   schema: botDetectionSchema,
   prepare: (conf) => new BotPolicy(conf),

@@ -2,6 +2,7 @@
 // Access-Control-Request-Method) itself with 200 and the Access-Control-* headers unless
 // preflight_continue, and adds Access-Control-Allow-Origin/Credentials/Expose-Headers to every
 // other response in header_filter. CORS never rejects a request.
+import { KONG_VERSION } from '../../core/version.ts';
 import { definePlugin, type ConfOf, type Pdk } from '../../pdk/index.ts';
 import { compileOrigins, type OriginPolicy } from './origins.ts';
 import { corsSchema } from './schema.ts';
@@ -56,7 +57,7 @@ function configureCredentials(kong: Pdk, conf: PreparedCors, allowAll: boolean, 
 
 export const plugin = definePlugin({
   name: 'cors',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 2000,
   schema: corsSchema,
   prepare(conf): PreparedCors {

@@ -1,6 +1,7 @@
 // ip-restriction — kong/plugins/ip-restriction/handler.lua: the client address (after trusted
 // real-IP processing, nginx $remote_addr) is checked against deny first, then allow (when set).
 // Lists are compiled once per config version into node:net BlockLists (IPv4 and IPv6 CIDRs).
+import { KONG_VERSION } from '../../core/version.ts';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { definePlugin, type ConfOf } from '../../pdk/index.ts';
 import { ipRestrictionSchema } from './schema.ts';
@@ -33,7 +34,7 @@ interface PreparedIpRestriction { allow: BlockList | null; deny: BlockList | nul
 
 export const plugin = definePlugin({
   name: 'ip-restriction',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 990,
   schema: ipRestrictionSchema,
   prepare(conf: IpRestrictionConf): PreparedIpRestriction {

@@ -4,6 +4,7 @@
 // consumer; `anonymous` turns a failure into the anonymous consumer (logical OR with other auth).
 // The key itself is the lookup key (a hash-map hit, not a string comparison), so no timing
 // difference tells a near-miss from a miss.
+import { KONG_VERSION } from '../../core/version.ts';
 import type { Consumer } from '../../entities/types.ts';
 import {
   authenticateAnonymous, definePlugin, foreignId, headerKey, loadConsumerCached, setAuthenticatedConsumer,
@@ -95,7 +96,7 @@ async function authenticate(kong: Pdk, conf: KeyAuthConf): Promise<Failure | nul
 
 export const plugin = definePlugin({
   name: 'key-auth',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 1250,
   schema: keyAuthSchema,
   daos: [keyauthCredentials],

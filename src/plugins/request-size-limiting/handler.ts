@@ -2,6 +2,7 @@
 // Content-Length is compared with the limit; without one the body is read and measured (or,
 // with require_content_length, refused with 411). Too large: 413, or 417 when the client sent
 // `Expect: 100-continue`, both "Request size limit exceeded".
+import { KONG_VERSION } from '../../core/version.ts';
 import { definePlugin, type ConfOf, type Pdk } from '../../pdk/index.ts';
 import { requestSizeLimitingSchema } from './schema.ts';
 
@@ -25,7 +26,7 @@ function numericLength(value: string | undefined): number | null {
 
 export const plugin = definePlugin({
   name: 'request-size-limiting',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 951,
   schema: requestSizeLimitingSchema,
   prepare: (conf: SizeConf) => ({ ...conf, limit: (conf.allowed_payload_size ?? 128) * UNIT_BYTES[conf.size_unit]! }),

@@ -2,6 +2,7 @@
 // only those carrying the `trigger` header or query argument) itself, with a fixed body, Kong's
 // `{"message": …}`, or with `echo` a JSON description of the request. Uses kong.response.exit,
 // so no request_id in the body.
+import { KONG_VERSION } from '../../core/version.ts';
 import { definePlugin, headerKey, type Pdk } from '../../pdk/index.ts';
 import { requestTerminationSchema } from './schema.ts';
 
@@ -38,7 +39,7 @@ async function echoBody(kong: Pdk, message: string | null): Promise<Record<strin
 
 export const plugin = definePlugin({
   name: 'request-termination',
-  version: '3.10.0',
+  version: KONG_VERSION,
   priority: 2,
   schema: requestTerminationSchema,
   async access(kong, conf) {
