@@ -137,8 +137,9 @@ export function checkProviderRequirements(conf: CheckedConf): true | string {
 }
 
 export const providerRequirementsCheck: CustomEntityCheck = {
-  // auth/logging may be absent; the check reads them from the whole record.
-  field_sources: ['route_type', 'model'],
+  // The checker sees only its field_sources; auth/logging/llm_format may be absent.
+  field_sources: ['route_type', 'model', 'auth', 'logging', 'llm_format'],
+  run_with_missing_fields: true,
   fn: (entity) => checkProviderRequirements(entity as CheckedConf),
 };
 
