@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineEntity, entityDefinitions, registerEntityDefinition, registerPluginSchema } from '../../entities/index.ts';
 import type { Consumer } from '../../entities/types.ts';
+import { NodeCache } from '../../pdk/index.ts';
 import { createPluginHarness, pluginRow } from '../../pipeline/index.ts';
 import { makeRoute, makeService } from '../../router/test-fixtures.ts';
 import { createMemoryStore } from '../../store/memory/index.ts';
@@ -140,12 +141,14 @@ test('credentials are cached and the cache entry is dropped when the table chang
   assert.equal((await send({ headers: { apikey: 'secret-1' } })).status, 401);
 });
 
-test('an expired (ttl) credential is rejected', async () => {
+test('a ttl credential is cached no longer than it lives, then rejected', async () => {
   let now = 1_000;
   const store = createMemoryStore(undefined, { now: () => now });
   await store.insert('consumers', aliceRow);
   await store.insert('keyauth_credentials', { ...credentials.validate({ consumer: { id: alice.id }, key: 'short' }, 'insert'), ttl: 5 });
-  const harness = await createPluginHarness({ plugins: [plugin], rows: [configured({})], consumers: [alice], db: store });
+  const cache = new NodeCache({ now: () => now * 1000 });
+  const harness = await createPluginHarness({ plugins: [plugin], rows: [configured({})], consumers: [alice], db: store, cache });
+  assert.equal((await harness.request({ route, service, headers: { apikey: 'short' } })).proxied, true);
   now += 10;
   assert.equal((await harness.request({ route, service, headers: { apikey: 'short' } })).status, 401);
 });
