@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { definePlugin, type AnyPluginDefinition } from '../../src/pdk/index.ts';
 import { pluginRow } from '../../src/pipeline/index.ts';
-import { entitySet, route, service } from '../helpers/proxy-entities.ts';
+import { entitySet, route, service, target, upstream as upstreamEntity } from '../helpers/proxy-entities.ts';
 import { startUpstream, type Upstream } from '../helpers/loopback-upstream.ts';
 import { startProxyWithPlugins, type PluginProxyHarness } from '../helpers/proxy-harness.ts';
 
@@ -48,6 +48,23 @@ const reverser = definePlugin({
   },
 }) as AnyPluginDefinition;
 
+let otherPort = 0;
+const redirector = definePlugin({
+  name: 'redirector', version: '1.0.0', priority: 600, schema: EMPTY_SCHEMA,
+  access(kong) {
+    if (kong.request.get_header('x-to') === 'target') kong.service.set_target('127.0.0.1', otherPort);
+    if (kong.request.get_header('x-to') === 'upstream') {
+      const result = kong.service.set_upstream('other-pool');
+      if (result !== true) return kong.response.exit(500, { message: result[1] });
+    }
+    if (kong.request.get_header('x-to') === 'missing') {
+      const result = kong.service.set_upstream('no-such-pool');
+      if (result !== true) return kong.response.exit(500, { message: result[1] });
+    }
+    return undefined;
+  },
+}) as AnyPluginDefinition;
+
 const logged: Array<Record<string, unknown>> = [];
 let releaseLog: () => void = () => undefined;
 let logBlocked: Promise<void> = Promise.resolve();
@@ -62,6 +79,7 @@ const recorder = definePlugin({
 
 describe('plugins mutating requests and responses', () => {
   let upstream: Upstream;
+  let other: Upstream;
   let proxy: PluginProxyHarness;
   let releaseStream: () => void = () => undefined;
 
@@ -78,22 +96,43 @@ describe('plugins mutating requests and responses', () => {
       res.writeHead(201, { 'Content-Type': 'application/json', 'X-Secret': 'upstream-only' });
       res.end(payload);
     });
+    other = await startUpstream((_req, res) => { res.writeHead(200, { 'X-Served-By': 'other' }); res.end('other'); });
+    otherPort = other.port;
+    const pool = upstreamEntity({ name: 'other-pool' });
     const svc = service({ port: upstream.port });
+    const redirect = route({ service: svc, paths: ['/redirect'] });
     const mutate = route({ service: svc, paths: ['/mutate'] });
     const stream = route({ service: svc, paths: ['/stream'], strip_path: false });
     const buffered = route({ service: svc, paths: ['/buffered'] });
     const plain = route({ service: svc, paths: ['/plain'] });
     proxy = await startProxyWithPlugins(entitySet({
-      services: [svc], routes: [mutate, stream, buffered, plain],
+      services: [svc], routes: [mutate, stream, buffered, plain, redirect],
+      upstreams: [pool], targets: [target(pool, `127.0.0.1:${other.port}`)],
       plugins: [
         pluginRow('mutator', {}, { route: mutate.id }),
         pluginRow('uppercase', {}, { route: stream.id }),
         pluginRow('reverser', {}, { route: buffered.id }),
         pluginRow('recorder', {}),
+        pluginRow('redirector', {}, { route: redirect.id }),
       ],
-    }), [mutator, uppercase, reverser, recorder]);
+    }), [mutator, uppercase, reverser, recorder, redirector]);
   });
-  after(async () => { releaseStream(); await proxy.close(); await upstream.close(); });
+  after(async () => { releaseStream(); await proxy.close(); await upstream.close(); await other.close(); });
+
+  it('sends the request where kong.service.set_target / set_upstream point', async () => {
+    const plain = await fetch(`${proxy.url}/redirect`);
+    assert.equal(plain.headers.get('x-served-by'), null);
+    await plain.arrayBuffer();
+    for (const to of ['target', 'upstream']) {
+      const res = await fetch(`${proxy.url}/redirect`, { headers: { 'X-To': to } });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('x-served-by'), 'other');
+      assert.equal(await res.text(), 'other');
+    }
+    const missing = await fetch(`${proxy.url}/redirect`, { headers: { 'X-To': 'missing' } });
+    assert.equal(missing.status, 500);
+    assert.deepEqual(await missing.json(), { message: "could not find an Upstream named 'no-such-pool'" });
+  });
 
   it('applies request changes upstream and response header changes downstream', async () => {
     const res = await fetch(`${proxy.url}/mutate/original?x=1`, {
