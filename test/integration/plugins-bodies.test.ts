@@ -11,6 +11,7 @@ import { entitySet, route, service, target, upstream as upstreamEntity } from '.
 import { startUpstream, type Upstream } from '../helpers/loopback-upstream.ts';
 import { startProxyWithPlugins, type PluginProxyHarness } from '../helpers/proxy-harness.ts';
 
+const BIG = 4 * 1024 * 1024;
 const EMPTY_SCHEMA = { config: { type: 'record', fields: {} } } as const;
 
 const mutator = definePlugin({
@@ -92,6 +93,11 @@ describe('plugins mutating requests and responses', () => {
         new Promise<void>((resolve) => { releaseStream = resolve; }).then(() => res.end('second'));
         return;
       }
+      if (req.url === '/big') {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end(Buffer.alloc(BIG, 'a'));
+        return;
+      }
       const payload = JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: body.toString() });
       res.writeHead(201, { 'Content-Type': 'application/json', 'X-Secret': 'upstream-only' });
       res.end(payload);
@@ -102,7 +108,7 @@ describe('plugins mutating requests and responses', () => {
     const svc = service({ port: upstream.port });
     const redirect = route({ service: svc, paths: ['/redirect'] });
     const mutate = route({ service: svc, paths: ['/mutate'] });
-    const stream = route({ service: svc, paths: ['/stream'], strip_path: false });
+    const stream = route({ service: svc, paths: ['/stream', '/big'], strip_path: false });
     const buffered = route({ service: svc, paths: ['/buffered'] });
     const plain = route({ service: svc, paths: ['/plain'] });
     proxy = await startProxyWithPlugins(entitySet({
@@ -175,6 +181,23 @@ describe('plugins mutating requests and responses', () => {
     assert.equal(first, 'FIRST-CHUNK ');
     releaseStream();
     assert.equal(await rest, 'SECOND');
+  });
+
+  it('filters a large body completely, with backpressure from a slow reader', async () => {
+    const res = await fetch(`${proxy.url}/big`);
+    assert.equal(res.status, 200);
+    const reader = res.body!.getReader();
+    let total = 0;
+    let allUpper = true;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (value.includes(0x61)) allUpper = false;
+      if (total < BIG / 2) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    assert.equal(total, BIG);
+    assert.ok(allUpper);
   });
 
   it('buffers the upstream body for the response phase and fixes Content-Length', async () => {
