@@ -18,6 +18,7 @@ import { plugin as udpLog } from './udp-log/handler.ts';
 import { plugin as syslog } from './syslog/handler.ts';
 import { plugin as loggly } from './loggly/handler.ts';
 import { plugin as prometheus } from './prometheus/handler.ts';
+import { plugin as statsd } from './statsd/handler.ts';
 import { plugin as rateLimiting } from './rate-limiting/handler.ts';
 import { plugin as oauth2 } from './oauth2/handler.ts';
 import { plugin as aiProxy } from './ai-proxy/handler.ts';
@@ -52,6 +53,7 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   syslog,
   loggly,
   prometheus,
+  statsd,
   rateLimiting,
   oauth2,
   aiProxy,
