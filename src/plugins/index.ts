@@ -19,6 +19,7 @@ import { plugin as syslog } from './syslog/handler.ts';
 import { plugin as loggly } from './loggly/handler.ts';
 import { plugin as prometheus } from './prometheus/handler.ts';
 import { plugin as statsd } from './statsd/handler.ts';
+import { plugin as datadog } from './datadog/handler.ts';
 import { plugin as rateLimiting } from './rate-limiting/handler.ts';
 import { plugin as oauth2 } from './oauth2/handler.ts';
 import { plugin as aiProxy } from './ai-proxy/handler.ts';
@@ -34,6 +35,7 @@ import { plugin as ldapAuth } from './ldap-auth/handler.ts';
 import { plugin as requestTransformer } from './request-transformer/handler.ts';
 import { plugin as responseTransformer } from './response-transformer/handler.ts';
 import { plugin as responseRatelimiting } from './response-ratelimiting/handler.ts';
+import { plugin as proxyCache } from './proxy-cache/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -54,6 +56,7 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   loggly,
   prometheus,
   statsd,
+  datadog,
   rateLimiting,
   oauth2,
   aiProxy,
@@ -69,4 +72,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   requestTransformer,
   responseTransformer,
   responseRatelimiting,
+  proxyCache,
 ];
