@@ -11,6 +11,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Settings } from '../config/types.ts';
 import type { EntitySet } from '../entities/types.ts';
 import type { PrimaryToWorker, WorkerToPrimary } from './messages.ts';
+import { HealthRouter } from './health-router.ts';
 import { pruneVersionFiles, versionFile, writeConfigContent, type ConfigRef } from './config-files.ts';
 import { InProcessCounters } from '../pdk/index.ts';
 import { serveSharedCounters } from './shared-counters.ts';
@@ -42,6 +43,7 @@ export interface SupervisorOptions {
 export class Supervisor {
   private readonly options: SupervisorOptions;
   private readonly slots: WorkerSlot[] = [];
+  private readonly health = new HealthRouter();
   private config: ConfigRef;
   private stopping = false;
   /** The node's shared counters (kong.counters): owned here so every worker counts in one place. */
@@ -125,6 +127,7 @@ export class Supervisor {
     slot.ready = false;
     serveSharedCounters(child, this.counters);
     this.metrics.attach(child);
+    this.health.attach(slot.id, child);
     slot.startedAt = Date.now();
     // The worker starts on the configuration of this moment; a newer one may arrive while it boots.
     const initialConfig = this.config;

@@ -17,6 +17,8 @@ import { availablePluginsOf, buildPluginTable, loadNodePlugins, onConfigChange, 
 import { bundledPlugins } from '../plugins/index.ts';
 import { openStore } from './database.ts';
 import { StoreFollower } from './store-follower.ts';
+import { WorkerHealth } from './worker-health.ts';
+import { HEALTH_OWNER } from './health-router.ts';
 import type { PrimaryToWorker, WorkerToPrimary } from './messages.ts';
 import { proposalFile, readConfigContent, writeConfigContent, type ConfigRef } from './config-files.ts';
 import { IpcSharedCounters } from './shared-counters.ts';
@@ -36,6 +38,8 @@ export class WorkerRuntime {
   private configHash: string | null;
   private follower: StoreFollower | null = null;
   private readonly init: InitMessage;
+  /** Node-wide target health: this worker's table, and the monitor when it is the owner. */
+  private readonly health: WorkerHealth;
   /** DB-less: the configuration this worker booted with (read from the primary's file). */
   private readonly initialEntities: EntitySet;
   private readonly servers: Server[] = [];
@@ -65,6 +69,7 @@ export class WorkerRuntime {
     this.nodeId = init.nodeId;
     this.send = send;
     this.logger = createLogger(init.settings.log_level, { worker: init.workerId });
+    this.health = new WorkerHealth(init.workerId === HEALTH_OWNER, () => this.snapshot.upstreams.values(), (envelope) => this.send(envelope));
     this.init = init;
     this.initialEntities = init.settings.database === 'off' ? readConfigContent(init.config.file).entities : emptyEntitySet();
     // Placeholders until start(): DB-less serves the primary's config, a database its own rows.
@@ -97,7 +102,9 @@ export class WorkerRuntime {
       nodeId: this.nodeId,
       logger,
       availablePlugins: () => (this.registry === null ? {} : availablePluginsOf(this.registry)),
+      pluginEndpoints: () => (this.registry?.plugins ?? []).flatMap((plugin) => plugin.definition.api ?? []),
       metrics: (node) => this.workerMetrics().render(node),
+      upstreamHealth: this.health.admin,
     });
     const status = (): Server => createStatusServer({
       settings,
@@ -130,6 +137,9 @@ export class WorkerRuntime {
         this.pendingApplies.get(message.requestId)?.reject(new Error(message.message));
         this.pendingApplies.delete(message.requestId);
         break;
+      case 'health':
+        this.health.receive(message);
+        break;
       case 'shutdown':
         void this.shutdown(message.timeoutMs).then(() => process.exit(0));
         break;
@@ -143,6 +153,7 @@ export class WorkerRuntime {
     if (this.shuttingDown) return this.shuttingDown;
     this.shuttingDown = this.drain(timeoutMs).then(async () => {
       this.follower?.stop();
+      this.health.close();
       await this.store.close().catch(() => undefined);
     });
     return this.shuttingDown;
@@ -194,7 +205,7 @@ export class WorkerRuntime {
     const plugins = this.registry === null
       ? undefined
       : await buildPluginTable(entities.plugins, this.registry, { version, environment: this.pluginEnvironment(entities.upstreams.map((upstream) => upstream.name)) });
-    const snapshot = buildSnapshot(entities, this.settings, version, plugins === undefined ? {} : { plugins });
+    const snapshot = buildSnapshot(entities, this.settings, version, { ...this.health.snapshotOptions(), ...(plugins === undefined ? {} : { plugins }) });
     // kong.cache entries read from tables this config changed are stale from now on.
     onConfigChange(this.cache, this.entities as Record<string, readonly unknown[]> | null, entities as unknown as Record<string, readonly unknown[]>);
     this.entities = entities;
@@ -231,6 +242,7 @@ export class WorkerRuntime {
     // Requests in flight may still pick peers from the old balancers; close() only stops their
     // background DNS refreshes.
     if (previous !== snapshot) previous.close();
+    this.health.snapshotChanged();
   }
 
   private requestApply(hash: string, entities: EntitySet): Promise<void> {

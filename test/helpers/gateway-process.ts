@@ -79,7 +79,10 @@ export async function startGatewayProcess(options: GatewayOptions = {}): Promise
     exited,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => { child.kill('SIGKILL'); r(null); }, 15_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const killed = new Promise<null>((r) => { timer = setTimeout(() => { child.kill('SIGKILL'); r(null); }, 15_000); });
+      const code = await Promise.race([exited, killed]);
+      clearTimeout(timer);
       if (!options.prefix) rmSync(prefix, { recursive: true, force: true });
       return code;
     },
