@@ -105,5 +105,11 @@ export function createAdminServer(deps: AdminDeps, options: AdminServerOptions =
   registerConfigRoutes(router, deps, entities);
   registerDebugRoutes(router, deps);
   registerClusteringRoutes(router, deps.settings);
+  // Plugin endpoints last: Kong mounts each plugin's api.lua after the core routes.
+  for (const endpoint of deps.pluginEndpoints?.() ?? []) {
+    router.add(endpoint.method, endpoint.path, {
+      handle: (ctx) => endpoint.handle({ params: ctx.params as Record<string, string>, query: ctx.query, body: ctx.body }),
+    });
+  }
   return api.server;
 }

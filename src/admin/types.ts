@@ -78,6 +78,17 @@ export interface AdminDeps extends StatusDeps {
   workerPids?: () => number[];
   /** Balancer health; without it the health endpoints are not offered. */
   upstreamHealth?: TargetHealthSource;
+  /** Endpoints declared by loaded plugins (Kong's plugin api.lua, e.g. /proxy-cache). */
+  pluginEndpoints?: () => readonly PluginEndpoint[];
+}
+
+/** A plugin's Admin API endpoint (structurally the PDK's PluginApiRoute). */
+export interface PluginEndpoint {
+  method: string;
+  /** `{param}` template, as the Admin router's. */
+  path: string;
+  handle(request: { params: Readonly<Record<string, string>>; query: URLSearchParams; body: unknown }):
+    { status: number; body?: unknown; headers?: Record<string, string> } | Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
 }
 
 /** One request as an Admin API handler sees it. */

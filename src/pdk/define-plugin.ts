@@ -5,6 +5,7 @@ import type { Plugin } from '../entities/types.ts';
 import type { PluginSchemaDefinition } from '../entities/plugin-registry.ts';
 import type { FieldMap, InferFields } from '../schema/index.ts';
 import type { NodePdk, Pdk } from './pdk.ts';
+import type { PluginApiRoute } from './plugin-api.ts';
 
 /**
  * The plugin's schema: the `config` record plus scope/protocol restrictions.
@@ -45,6 +46,8 @@ export interface PluginDefinition<Conf = any, Prepared = Conf> {
    * the plugin so the stores, kong.yml and the Admin API know them.
    */
   daos?: readonly EntityOptions[];
+  /** Extra Admin API endpoints (Kong's api.lua), mounted by the Admin API of every node that loads the plugin. */
+  api?: readonly PluginApiRoute[];
   /**
    * Once per config version per plugin instance: compile regexes, parse keys… The result is the
    * handlers' `conf`. `row` is the plugin entity (id and route/service/consumer scope, which Kong

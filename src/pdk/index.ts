@@ -31,3 +31,4 @@ export type { LogQueueOptions, QueueParameters } from './log-queue.ts';
 export type { DbRow, PdkDb } from './db.ts';
 export { InProcessCounters, PROCESS_COUNTERS } from './shared-counters.ts';
 export type { AcquireResult, CounterSlot, SharedCounters } from './shared-counters.ts';
+export type { PluginApiReply, PluginApiRequest, PluginApiRoute } from './plugin-api.ts';

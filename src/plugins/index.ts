@@ -35,6 +35,7 @@ import { plugin as ldapAuth } from './ldap-auth/handler.ts';
 import { plugin as requestTransformer } from './request-transformer/handler.ts';
 import { plugin as responseTransformer } from './response-transformer/handler.ts';
 import { plugin as responseRatelimiting } from './response-ratelimiting/handler.ts';
+import { plugin as proxyCache } from './proxy-cache/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -71,4 +72,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   requestTransformer,
   responseTransformer,
   responseRatelimiting,
+  proxyCache,
 ];

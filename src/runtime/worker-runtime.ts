@@ -103,6 +103,7 @@ export class WorkerRuntime {
       logger,
       availablePlugins: () => (this.registry === null ? {} : availablePluginsOf(this.registry)),
       pluginEndpoints: () => (this.registry?.plugins ?? []).flatMap((plugin) => plugin.definition.api ?? []),
+      pluginEndpoints: () => (this.registry?.plugins ?? []).flatMap((plugin) => plugin.definition.api ?? []),
       metrics: (node) => this.workerMetrics().render(node),
       upstreamHealth: this.health.admin,
     });
