@@ -6,6 +6,9 @@
 /** kong.ctx.shared key of the "request body table in use" (Kong's ctx `request_body_table`). */
 export const AI_REQUEST_BODY_KEY = 'ai_request_body';
 
+/** kong.ctx.shared key of the raw body an AI plugin wrote upstream (the client's body no longer applies). */
+export const AI_REWRITTEN_BODY_KEY = 'ai_request_body_raw';
+
 /** kong.ctx.shared key set when a transformer produced the client response (Kong's `response_body_sent`). */
 export const AI_RESPONSE_SENT_KEY = 'ai_response_body_sent';
 
@@ -49,4 +52,20 @@ export async function loadRequestBody(
   const table = parseLlmRequestBody(await readRaw(), contentType, maxSize);
   shared[AI_REQUEST_BODY_KEY] = table;
   return table;
+}
+
+/**
+ * Records a body an AI plugin sent upstream in place of the client's: the table for the
+ * introspecting plugins after it (parsed from `raw` unless given) and the raw text for those that
+ * forward bytes as they are (ai-proxy preserve mode, native formats, SigV4 signing).
+ */
+export function rewriteRequestBody(shared: Record<string, unknown>, raw: string, table?: Record<string, unknown>): void {
+  shared[AI_REQUEST_BODY_KEY] = table ?? parseLlmRequestBody(Buffer.from(raw), 'application/json', Number.MAX_SAFE_INTEGER);
+  shared[AI_REWRITTEN_BODY_KEY] = raw;
+}
+
+/** The body to forward as is: the latest AI rewrite, else the client's. */
+export async function forwardedRequestBody(shared: Record<string, unknown>, readRaw: () => Promise<Buffer>): Promise<string | Buffer> {
+  const rewritten = shared[AI_REWRITTEN_BODY_KEY];
+  return typeof rewritten === 'string' ? rewritten : readRaw();
 }

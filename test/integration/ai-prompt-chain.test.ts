@@ -18,6 +18,7 @@ before(async () => {
   openai = await startOpenAiMock();
   const owner = service();
   const entry = route({ service: owner, paths: ['/chat'] });
+  const preserveRoute = route({ service: owner, paths: ['/preserve'] });
   const scope = { route: entry.id };
   const plugins = [
     pluginRow('ai-proxy', {
@@ -30,8 +31,13 @@ before(async () => {
     }, scope),
     pluginRow('ai-prompt-decorator', { prompts: { append: [{ role: 'user', content: 'Keep it short.' }] } }, scope),
     pluginRow('ai-prompt-guard', { deny_patterns: ['(?i)weapons'], match_all_roles: true }, scope),
+    pluginRow('ai-prompt-decorator', { prompts: { prepend: [{ role: 'system', content: 'Be kind.' }] } }, { route: preserveRoute.id }),
+    pluginRow('ai-proxy', {
+      route_type: 'preserve', auth: { header_name: 'Authorization', header_value: `Bearer ${OPENAI_KEY}` },
+      model: { provider: 'openai', options: { upstream_url: openai.url } },
+    }, { route: preserveRoute.id }),
   ];
-  proxy = await startProxyWithPlugins(entitySet({ services: [owner], routes: [entry], plugins }), [aiProxy, template, decorator, guard]);
+  proxy = await startProxyWithPlugins(entitySet({ services: [owner], routes: [entry, preserveRoute], plugins }), [aiProxy, template, decorator, guard]);
 });
 
 after(async () => {
@@ -39,7 +45,7 @@ after(async () => {
   await openai?.close();
 });
 
-const post = (body: unknown) => send(proxy.port, '/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown, path = '/chat') => send(proxy.port, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('AI prompt plugins chained before ai-proxy', () => {
   it('renders, decorates, guards and proxies the result', async () => {
@@ -56,5 +62,13 @@ describe('AI prompt plugins chained before ai-proxy', () => {
     assert.equal(response.status, 400);
     assert.deepEqual(JSON.parse(response.body), { error: { message: 'bad request' } });
     assert.equal(openai.accepted.length, before, 'nothing reached the provider');
+  });
+
+  it('forwards the decorated body on a preserve route', async () => {
+    const response = await post({ model: 'gpt-4', messages: [{ role: 'user', content: 'Hi' }] }, '/preserve/v1/chat/completions');
+    assert.equal(response.status, 200, response.body);
+    const sent = JSON.parse(openai.accepted.at(-1)!.body.toString());
+    assert.deepEqual(sent.messages, [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'Hi' }]);
+    assert.equal(openai.accepted.at(-1)!.url, '/preserve/v1/chat/completions');
   });
 });

@@ -4,7 +4,7 @@
 import { definePlugin } from '../../pdk/index.ts';
 import { KONG_VERSION } from '../../core/version.ts';
 import { errorBody } from '../../llm/protocols/openai.ts';
-import { AI_REQUEST_BODY_KEY, loadRequestBody } from '../../llm/request-body.ts';
+import { loadRequestBody, rewriteRequestBody } from '../../llm/request-body.ts';
 import { aiPromptDecoratorSchema } from './schema.ts';
 
 interface Message { role: string; content: string }
@@ -39,8 +39,9 @@ export const plugin = definePlugin({
       return kong.response.exit(400, errorBody('this LLM route only supports llm/chat type requests'));
     }
     const decorated = { ...body, messages: [...conf.prepend, ...original, ...conf.append] };
-    kong.ctx.shared[AI_REQUEST_BODY_KEY] = decorated;
-    kong.service.request.set_raw_body(JSON.stringify(decorated));
+    const raw = JSON.stringify(decorated);
+    rewriteRequestBody(kong.ctx.shared, raw, decorated);
+    kong.service.request.set_raw_body(raw);
     kong.service.request.set_header('Content-Type', 'application/json');
   },
 });

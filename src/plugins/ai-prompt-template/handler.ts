@@ -4,7 +4,7 @@
 import { definePlugin, type Pdk } from '../../pdk/index.ts';
 import { KONG_VERSION } from '../../core/version.ts';
 import { errorBody } from '../../llm/protocols/openai.ts';
-import { AI_REQUEST_BODY_KEY, parseLlmRequestBody } from '../../llm/request-body.ts';
+import { rewriteRequestBody } from '../../llm/request-body.ts';
 import { renderTemplate, templateReference } from './render.ts';
 import { aiPromptTemplateSchema } from './schema.ts';
 
@@ -63,6 +63,6 @@ export const plugin = definePlugin({
     if (conf.log_original_request) kong.log.set_serialize_value('ai.payload.original_request', raw.toString('utf8'));
     kong.service.request.set_raw_body(rendered.body);
     // The AI plugins after this one introspect the rendered body, not the client's.
-    kong.ctx.shared[AI_REQUEST_BODY_KEY] = parseLlmRequestBody(Buffer.from(rendered.body), 'application/json', Number.MAX_SAFE_INTEGER);
+    rewriteRequestBody(kong.ctx.shared, rendered.body);
   },
 });

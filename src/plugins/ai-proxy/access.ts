@@ -8,7 +8,7 @@ import { resolveModelTemplates } from '../../llm/model-template.ts';
 import { errorBody } from '../../llm/protocols/openai.ts';
 import type { CanonicalRequest } from '../../llm/protocols/openai.ts';
 import { applyBodyAuth } from '../../llm/upstream.ts';
-import { loadRequestBody } from '../../llm/request-body.ts';
+import { forwardedRequestBody, loadRequestBody } from '../../llm/request-body.ts';
 import type { CloudCredentials, ProviderDriver } from '../../llm/providers/types.ts';
 import { validateRequest } from '../../llm/validate.ts';
 import { STATE_KEY, type AiRequestState } from './state.ts';
@@ -64,13 +64,13 @@ export async function aiProxyAccess(kong: Pdk, prepared: PreparedAiProxy): Promi
     stream = info.stream;
     request = info.request;
     routeType = 'llm/v1/chat';
-    upstreamBody = await kong.request.get_raw_body();
+    upstreamBody = await forwardedRequestBody(kong.ctx.shared, () => kong.request.get_raw_body());
   } else {
     const validated = validateRequest(conf, body);
     if (!validated.ok) return kong.response.exit(validated.status, validated.body);
     ({ routeType, model: modelName, stream } = validated.value);
     if (routeType === 'preserve') {
-      upstreamBody = await kong.request.get_raw_body();
+      upstreamBody = await forwardedRequestBody(kong.ctx.shared, () => kong.request.get_raw_body());
     } else {
       request = validated.value.request;
       const native = driver.toNative(routeType, request, { conf, model: modelName, request });

@@ -5,7 +5,7 @@ import { definePlugin } from '../../pdk/index.ts';
 import { KONG_VERSION } from '../../core/version.ts';
 import type { Plugin } from '../../entities/types.ts';
 import { errorBody } from '../../llm/protocols/openai.ts';
-import { AI_REQUEST_BODY_KEY, parseLlmRequestBody } from '../../llm/request-body.ts';
+import { rewriteRequestBody } from '../../llm/request-body.ts';
 import { prepareTransformer, transformWithLlm, type PreparedTransformer, type TransformerConf } from '../../llm/client/transformer.ts';
 import { aiRequestTransformerSchema } from './schema.ts';
 
@@ -25,6 +25,6 @@ export const plugin = definePlugin({
     if (!result.ok) return kong.response.exit(result.status, result.json ? errorBody(result.message) : result.message);
     kong.service.request.set_raw_body(result.text);
     // The AI plugins after this one introspect the transformed body.
-    kong.ctx.shared[AI_REQUEST_BODY_KEY] = parseLlmRequestBody(Buffer.from(result.text), 'application/json', Number.MAX_SAFE_INTEGER);
+    rewriteRequestBody(kong.ctx.shared, result.text);
   },
 });
