@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts';
+import { startTcpRelay } from '../helpers/tcp-relay.ts';
 
 let upstream: Server;
 let upstreamPort = 0;
@@ -79,5 +80,32 @@ test('redis policy: two gateway processes sharing Redis admit exactly the limit'
     assert.equal(statuses.filter((status) => status === 429).length, 40);
   } finally {
     await Promise.all([first.stop(), second.stop()]);
+  }
+});
+
+test('redis cut (fault_tolerant): requests pass within the deadline, limiting resumes when Redis is back', async () => {
+  const relay = await startTcpRelay(6379);
+  const config = `hour: 3\nlimit_by: header\nheader_name: x-tenant\npolicy: redis\nredis:\n  host: 127.0.0.1\n  port: ${relay.port}\n  timeout: 200`;
+  const gateway = await startGatewayProcess({ workers: 1, kongYml: kongYml(config) });
+  try {
+    const tenant = randomUUID();
+    assert.equal(await get(gateway, tenant), 200, 'Redis reachable: counted');
+    await relay.cut();
+    const started = Date.now();
+    const during = await burst([gateway], tenant, 10);
+    const elapsed = Date.now() - started;
+    assert.deepEqual(during, Array(10).fill(200), 'fault_tolerant: proxied while Redis is away');
+    assert.ok(elapsed < 1_500, `ten parallel requests took ${elapsed} ms`);
+    await relay.restore();
+    let statuses: number[] = [];
+    for (let attempt = 0; attempt < 30; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      statuses = await burst([gateway], tenant, 4);
+      if (statuses.includes(429)) break;
+    }
+    assert.ok(statuses.includes(429), `limiting resumed: ${JSON.stringify(statuses)}`);
+  } finally {
+    await gateway.stop();
+    await relay.close();
   }
 });

@@ -79,10 +79,16 @@ async function access(kong: Pdk, prepared: Prepared): Promise<void> {
   kong.ctx.plugin.usage = usage;
 }
 
+/** The upstream's cost header as the response carries it (Kong reads ngx.header). */
+function responseHeader(kong: Pdk, name: string): string | undefined {
+  const value = kong.response.get_header(name);
+  return Array.isArray(value) ? value.join(',') : (value ?? undefined);
+}
+
 function headerFilter(kong: Pdk, prepared: Prepared): void {
   const { conf } = prepared;
   const names = new Set(prepared.limits.map((limit) => limit.name));
-  const increments = parseIncrements(kong.service.response.get_header(conf.header_name) ?? undefined, names);
+  const increments = parseIncrements(responseHeader(kong, conf.header_name), names);
   kong.response.clear_header(conf.header_name);
   const usage = kong.ctx.plugin.usage as Usage[] | undefined;
   if (usage === undefined) return;
