@@ -4,6 +4,7 @@
 // own format, whole or streamed.
 import { createHash, createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { definePlugin, type AnyPluginDefinition } from '../../src/pdk/index.ts';
 import { startUpstream, type RecordedRequest, type Upstream } from './loopback-upstream.ts';
 
 export interface MockProvider extends Upstream {
@@ -218,4 +219,18 @@ export async function startGeminiMock(): Promise<MockProvider & { tokenExchanges
     });
   });
   return Object.assign(mock, { tokenExchanges: () => exchanges });
+}
+
+/**
+ * A log-phase plugin (`capture-log`, enable it globally) keeping every serialized entry — what
+ * http-log or prometheus would see, `ai.*` analytics included.
+ */
+export function createLogCapture(): { plugin: AnyPluginDefinition; entries: Record<string, any>[]; lastAi: () => Record<string, any> | undefined } {
+  const entries: Record<string, any>[] = [];
+  const plugin = definePlugin({
+    name: 'capture-log', version: '1.0.0', priority: 1,
+    schema: { config: { type: 'record', fields: {} } },
+    log(kong) { entries.push(kong.log.serialize()); },
+  });
+  return { plugin, entries, lastAi: () => entries.at(-1)?.ai?.proxy };
 }

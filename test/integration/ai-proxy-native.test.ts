@@ -2,19 +2,13 @@
 // answer pass through untouched while Portico sets the credential and meters the usage.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { definePlugin, type AnyPluginDefinition } from '../../src/pdk/index.ts';
 import { pluginRow } from '../../src/pipeline/index.ts';
 import { plugin as aiProxy } from '../../src/plugins/ai-proxy/handler.ts';
 import { entitySet, route, service } from '../helpers/proxy-entities.ts';
 import { send, startProxyWithPlugins, type PluginProxyHarness } from '../helpers/proxy-harness.ts';
-import { GEMINI_KEY, startGeminiMock } from '../helpers/llm-mocks.ts';
+import { GEMINI_KEY, startGeminiMock, createLogCapture } from '../helpers/llm-mocks.ts';
 
-const logged: Record<string, any>[] = [];
-const capture: AnyPluginDefinition = definePlugin({
-  name: 'capture-log', version: '1.0.0', priority: 1,
-  schema: { config: { type: 'record', fields: {} } },
-  log(kong) { logged.push(kong.log.serialize()); },
-});
+const { plugin: capture, entries: logged } = createLogCapture();
 
 let gemini: Awaited<ReturnType<typeof startGeminiMock>>;
 let proxy: PluginProxyHarness;

@@ -3,19 +3,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, type ServerResponse } from 'node:http';
-import { definePlugin, type AnyPluginDefinition } from '../../src/pdk/index.ts';
 import { pluginRow } from '../../src/pipeline/index.ts';
 import { plugin as aiProxy } from '../../src/plugins/ai-proxy/handler.ts';
 import { entitySet, route, service } from '../helpers/proxy-entities.ts';
 import { send, startProxyWithPlugins, type PluginProxyHarness } from '../helpers/proxy-harness.ts';
 import { startUpstream, type Upstream } from '../helpers/loopback-upstream.ts';
+import { createLogCapture } from '../helpers/llm-mocks.ts';
 
-const logged: Record<string, any>[] = [];
-const capture: AnyPluginDefinition = definePlugin({
-  name: 'capture-log', version: '1.0.0', priority: 1,
-  schema: { config: { type: 'record', fields: {} } },
-  log(kong) { logged.push(kong.log.serialize()); },
-});
+const { plugin: capture, entries: logged } = createLogCapture();
 
 const chunk = (content: string) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: 'm', choices: [{ index: 0, delta: { content } }] })}\n\n`;
 

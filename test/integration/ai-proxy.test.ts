@@ -2,22 +2,15 @@
 // the native request (path, credential, body shape) and answer natively.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { definePlugin, type AnyPluginDefinition } from '../../src/pdk/index.ts';
 import { pluginRow } from '../../src/pipeline/index.ts';
 import { plugin as aiProxy } from '../../src/plugins/ai-proxy/handler.ts';
 import { entitySet, route, service } from '../helpers/proxy-entities.ts';
 import { send, startProxyWithPlugins, type PluginProxyHarness } from '../helpers/proxy-harness.ts';
 import {
-  ANTHROPIC_KEY, AWS_TEST_CREDENTIALS, OPENAI_KEY, startAnthropicMock, startBedrockMock, startOpenAiMock, type MockProvider,
+  ANTHROPIC_KEY, AWS_TEST_CREDENTIALS, OPENAI_KEY, startAnthropicMock, startBedrockMock, startOpenAiMock, createLogCapture, type MockProvider,
 } from '../helpers/llm-mocks.ts';
 
-/** A log-phase plugin that keeps every serialized entry (what http-log/prometheus would see). */
-const logged: Record<string, any>[] = [];
-const capture: AnyPluginDefinition = definePlugin({
-  name: 'capture-log', version: '1.0.0', priority: 1,
-  schema: { config: { type: 'record', fields: {} } },
-  log(kong) { logged.push(kong.log.serialize()); },
-});
+const { plugin: capture, entries: logged } = createLogCapture();
 
 const chatBody = { messages: [{ role: 'system', content: 'You are a mathematician.' }, { role: 'user', content: 'What is 1 + 1?' }] };
 const statistics = { log_statistics: true, log_payloads: false };
