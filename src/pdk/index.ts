@@ -26,6 +26,8 @@ export { CONSUMER_HEADERS, authenticateAnonymous, constantTimeEqual, foreignId, 
 export { UNAVAILABLE_DB, currentStoreDb } from './db.ts';
 export { LogQueue, queueSchema } from './log-queue.ts';
 export { sendDatagram } from './datagram.ts';
+export { extractTraceContext, injectionHeaders, propagate, propagationSchema } from './propagation.ts';
+export type { PropagationConf, TraceContext } from './propagation.ts';
 export { applyCustomFields, customFieldsSchema, renderTemplate, setSerializeValue } from './log-fields.ts';
 export type { LogQueueOptions, QueueParameters } from './log-queue.ts';
 export type { DbRow, PdkDb } from './db.ts';

@@ -36,6 +36,7 @@ import { plugin as requestTransformer } from './request-transformer/handler.ts';
 import { plugin as responseTransformer } from './response-transformer/handler.ts';
 import { plugin as responseRatelimiting } from './response-ratelimiting/handler.ts';
 import { plugin as proxyCache } from './proxy-cache/handler.ts';
+import { plugin as openTelemetry } from './opentelemetry/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -73,4 +74,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   responseTransformer,
   responseRatelimiting,
   proxyCache,
+  openTelemetry,
 ];
