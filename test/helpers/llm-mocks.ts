@@ -5,6 +5,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { definePlugin, type AnyPluginDefinition } from '../../src/pdk/index.ts';
+import { encodeBedrockEvent } from '../../src/llm/providers/bedrock/event-stream.ts';
 import { startUpstream, type RecordedRequest, type Upstream } from './loopback-upstream.ts';
 
 export interface MockProvider extends Upstream {
@@ -64,18 +65,32 @@ function chatText(body: Record<string, unknown>): string {
 }
 
 /** OpenAI: /v1/chat/completions, /v1/completions, /v1/embeddings with `Authorization: Bearer`. */
-export function startOpenAiMock(options: { failWith?: { status: number; body: unknown }; badBody?: boolean } = {}): Promise<MockProvider> {
+export interface OpenAiMockOptions {
+  failWith?: { status: number; body: unknown };
+  badBody?: boolean;
+  /** Azure: `api-key` header and a required `api-version` query argument. */
+  azure?: { apiKey: string; apiVersion: string };
+}
+
+export function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<MockProvider> {
   return startMock((req, body) => {
-    if (req.headers.authorization !== `Bearer ${OPENAI_KEY}`) return 'Incorrect API key provided';
-    if (body === undefined || typeof body.model !== 'string') return "'model' is a required property";
-    if (req.url === '/v1/chat/completions' && !Array.isArray(body.messages)) return "'messages' is a required property";
-    if (req.url === '/v1/embeddings' && body.input === undefined) return "'input' is a required property";
+    const url = new URL(req.url!, 'http://mock');
+    if (options.azure) {
+      if (req.headers['api-key'] !== options.azure.apiKey) return 'Access denied due to invalid subscription key';
+      if (url.searchParams.get('api-version') !== options.azure.apiVersion) return 'api-version query parameter is required';
+    } else if (req.headers.authorization !== `Bearer ${OPENAI_KEY}`) {
+      return 'Incorrect API key provided';
+    }
+    // Azure names the model by deployment; OpenAI needs it in the body.
+    if (body === undefined || (!options.azure && typeof body.model !== 'string')) return "'model' is a required property";
+    if (url.pathname.endsWith('/chat/completions') && !Array.isArray(body.messages)) return "'messages' is a required property";
+    if (url.pathname.endsWith('/embeddings') && body.input === undefined) return "'input' is a required property";
     return null;
   }, (res, body, req) => {
     if (options.failWith) { json(res, options.failWith.status, options.failWith.body); return; }
     if (options.badBody) { json(res, 200, { unexpected: true }); return; }
     const usage = { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 };
-    if (req.url === '/v1/embeddings') {
+    if (req.url!.includes('/embeddings')) {
       json(res, 200, { object: 'list', model: body.model, data: [{ object: 'embedding', index: 0, embedding: [0.25, -0.5, 1] }], usage: { prompt_tokens: 3, total_tokens: 3 } });
       return;
     }
@@ -168,12 +183,22 @@ export function verifySigV4(req: IncomingMessage, body: Buffer, secret: string, 
 export function startBedrockMock(): Promise<MockProvider> {
   let lastRaw = Buffer.alloc(0);
   const mock = startMock((req, body) => {
-    if (!/^\/model\/[^/]+\/converse$/.test(req.url ?? '')) return `unknown path ${req.url}`;
+    if (!/^\/model\/[^/]+\/converse(-stream)?$/.test(req.url ?? '')) return `unknown path ${req.url}`;
     const problem = verifySigV4(req, lastRaw, AWS_TEST_CREDENTIALS.secretAccessKey, AWS_TEST_CREDENTIALS.region, 'bedrock');
     if (problem !== null) return problem;
     if (body === undefined || !Array.isArray(body.messages)) return 'messages is required';
     return null;
-  }, (res) => {
+  }, (res, _body, req) => {
+    if (req.url!.endsWith('/converse-stream')) {
+      stream(res, 'application/vnd.amazon.eventstream', [
+        encodeBedrockEvent('messageStart', { role: 'assistant' }),
+        encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'streamed ' } }),
+        encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'bedrock' } }),
+        encodeBedrockEvent('messageStop', { stopReason: 'end_turn' }),
+        encodeBedrockEvent('metadata', { usage: { inputTokens: 12, outputTokens: 2, totalTokens: 14 }, metrics: { latencyMs: 5 } }),
+      ]);
+      return;
+    }
     json(res, 200, {
       output: { message: { role: 'assistant', content: [{ text: 'bedrock says hi' }] } },
       stopReason: 'end_turn', usage: { inputTokens: 12, outputTokens: 4, totalTokens: 16 }, metrics: { latencyMs: 10 },
@@ -233,4 +258,24 @@ export function createLogCapture(): { plugin: AnyPluginDefinition; entries: Reco
     log(kong) { entries.push(kong.log.serialize()); },
   });
   return { plugin, entries, lastAi: () => entries.at(-1)?.ai?.proxy };
+}
+
+/** Ollama /api/chat (mistral or llama2 with `*_format = ollama`): whole answers and NDJSON streams. */
+export function startOllamaMock(): Promise<MockProvider> {
+  return startMock((req, body) => {
+    if (req.url !== '/api/chat') return `unknown path ${req.url}`;
+    if (body === undefined || !Array.isArray(body.messages) || typeof body.model !== 'string') return 'model and messages are required';
+    return null;
+  }, (res, body) => {
+    const frame = (content: string, done: boolean) => ({ model: body.model, created_at: '2026-01-01T00:00:00Z', message: { role: 'assistant', content }, done });
+    if (body.stream === true) {
+      stream(res, 'application/x-ndjson', [
+        `${JSON.stringify(frame('Hello', false))}\n`,
+        `${JSON.stringify(frame(' llama', false))}\n`,
+        `${JSON.stringify({ ...frame('', true), done_reason: 'stop', prompt_eval_count: 8, eval_count: 2 })}\n`,
+      ]);
+      return;
+    }
+    json(res, 200, { ...frame(chatText(body), true), done_reason: 'stop', prompt_eval_count: 8, eval_count: 3 });
+  });
 }

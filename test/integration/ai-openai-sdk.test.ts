@@ -10,14 +10,17 @@ import { plugin as aiProxy } from '../../src/plugins/ai-proxy/handler.ts';
 import { entitySet, route, service } from '../helpers/proxy-entities.ts';
 import { startProxyWithPlugins, type PluginProxyHarness } from '../helpers/proxy-harness.ts';
 import {
-  ANTHROPIC_KEY, AWS_TEST_CREDENTIALS, GEMINI_KEY, OPENAI_KEY, startAnthropicMock, startBedrockMock, startGeminiMock, startOpenAiMock,
-  type MockProvider,
+  ANTHROPIC_KEY, AWS_TEST_CREDENTIALS, GEMINI_KEY, OPENAI_KEY, startAnthropicMock, startBedrockMock, startGeminiMock, startOllamaMock,
+  startOpenAiMock, type MockProvider,
 } from '../helpers/llm-mocks.ts';
 
 let openai: MockProvider;
 let anthropic: MockProvider;
 let bedrock: MockProvider;
 let gemini: Awaited<ReturnType<typeof startGeminiMock>>;
+let azure: MockProvider;
+let ollama: MockProvider;
+const AZURE = { apiKey: 'azure-test-key', apiVersion: '2024-10-21' };
 let proxy: PluginProxyHarness;
 
 function serviceAccountJson(tokenUri: string): string {
@@ -29,7 +32,11 @@ function serviceAccountJson(tokenUri: string): string {
 }
 
 before(async () => {
-  [openai, anthropic, bedrock, gemini] = await Promise.all([startOpenAiMock(), startAnthropicMock(), startBedrockMock(), startGeminiMock()]);
+  [openai, anthropic, bedrock, gemini, azure, ollama] = await Promise.all([
+    startOpenAiMock(), startAnthropicMock(), startBedrockMock(), startGeminiMock(), startOpenAiMock({ azure: AZURE }), startOllamaMock(),
+  ]);
+  const bedrockModel = { provider: 'bedrock', name: 'amazon.nova-lite-v1:0', options: { bedrock: { aws_region: AWS_TEST_CREDENTIALS.region } } };
+  const bedrockAuth = { aws_access_key_id: AWS_TEST_CREDENTIALS.accessKeyId, aws_secret_access_key: AWS_TEST_CREDENTIALS.secretAccessKey };
   const openaiAuth = { header_name: 'Authorization', header_value: `Bearer ${OPENAI_KEY}` };
   const configs: [string, Record<string, unknown>][] = [
     ['/openai/v1/chat/completions', { route_type: 'llm/v1/chat', auth: openaiAuth, model: { provider: 'openai', options: { upstream_url: `${openai.url}/v1/chat/completions` } } }],
@@ -39,9 +46,23 @@ before(async () => {
       model: { provider: 'anthropic', name: 'claude-test', options: { anthropic_version: '2023-06-01', max_tokens: 100, upstream_url: `${anthropic.url}/v1/messages` } },
     }],
     ['/bedrock/v1/chat/completions', {
-      route_type: 'llm/v1/chat',
-      auth: { aws_access_key_id: AWS_TEST_CREDENTIALS.accessKeyId, aws_secret_access_key: AWS_TEST_CREDENTIALS.secretAccessKey },
-      model: { provider: 'bedrock', name: 'amazon.nova-lite-v1:0', options: { bedrock: { aws_region: AWS_TEST_CREDENTIALS.region }, upstream_url: `${bedrock.url}/model/amazon.nova-lite-v1%3A0/converse` } },
+      route_type: 'llm/v1/chat', auth: bedrockAuth,
+      model: { ...bedrockModel, options: { ...bedrockModel.options, upstream_url: `${bedrock.url}/model/amazon.nova-lite-v1%3A0/converse` } },
+    }],
+    // Kong takes the whole path from upstream_url, so the streaming operation needs its own route.
+    ['/bedrock-stream/v1/chat/completions', {
+      route_type: 'llm/v1/chat', auth: bedrockAuth,
+      model: { ...bedrockModel, options: { ...bedrockModel.options, upstream_url: `${bedrock.url}/model/amazon.nova-lite-v1%3A0/converse-stream` } },
+    }],
+    ['/azure/v1/chat/completions', {
+      route_type: 'llm/v1/chat', auth: { header_name: 'api-key', header_value: AZURE.apiKey },
+      model: { provider: 'azure', name: 'gpt-4o', options: { azure_instance: 'unused', azure_deployment_id: 'dep1', azure_api_version: AZURE.apiVersion, upstream_url: `${azure.url}/openai/deployments/dep1/chat/completions` } },
+    }],
+    ['/llama2/v1/chat/completions', {
+      route_type: 'llm/v1/chat', model: { provider: 'llama2', name: 'llama3', options: { llama2_format: 'ollama', upstream_url: `${ollama.url}/api/chat` } },
+    }],
+    ['/mistral/v1/chat/completions', {
+      route_type: 'llm/v1/chat', model: { provider: 'mistral', name: 'mistral-tiny', options: { mistral_format: 'ollama', upstream_url: `${ollama.url}/api/chat` } },
     }],
     ['/gemini/v1/chat/completions', {
       route_type: 'llm/v1/chat', auth: { header_name: 'x-goog-api-key', header_value: GEMINI_KEY },
@@ -63,8 +84,15 @@ before(async () => {
 
 after(async () => {
   await proxy?.close();
-  await Promise.all([openai, anthropic, bedrock, gemini].map((mock) => mock?.close()));
+  await Promise.all([openai, anthropic, bedrock, gemini, azure, ollama].map((mock) => mock?.close()));
 });
+
+async function streamedText(provider: string, model: string): Promise<string> {
+  const stream = await client(provider).chat.completions.create({ model, messages, stream: true });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+  return text;
+}
 
 function client(provider: string): OpenAI {
   return new OpenAI({ apiKey: 'sk-client-key-never-forwarded', baseURL: `${proxy.url}/${provider}/v1`, maxRetries: 0 });
@@ -116,5 +144,19 @@ describe('openai SDK through Portico', () => {
       assert.equal(error.message, '400 cannot use own model - must be: claude-test');
       return true;
     });
+  });
+
+  it('streams from Bedrock (AWS event stream) and chats and streams with Azure and Ollama-format providers', async () => {
+    assert.equal(await streamedText('bedrock-stream', 'amazon.nova-lite-v1:0'), 'streamed bedrock');
+    const azureAnswer = await client('azure').chat.completions.create({ model: 'gpt-4o', messages });
+    assert.equal(azureAnswer.choices[0]!.message.content, 'echo: Hi');
+    assert.equal(await streamedText('azure', 'gpt-4o'), 'The answer is 2.');
+    for (const provider of ['llama2', 'mistral']) {
+      const model = provider === 'llama2' ? 'llama3' : 'mistral-tiny';
+      const answer = await client(provider).chat.completions.create({ model, messages });
+      assert.equal(answer.choices[0]!.message.content, 'echo: Hi');
+      assert.equal(answer.usage?.prompt_tokens, 8);
+      assert.equal(await streamedText(provider, model), 'Hello llama');
+    }
   });
 });
