@@ -226,9 +226,10 @@ export async function startGeminiMock(): Promise<MockProvider & { tokenExchanges
   let exchanges = 0;
   const mock = await startMock((req, body) => {
     if (req.url === '/token') return null;
-    if (!/:generateContent$/.test(req.url ?? '')) return `unknown path ${req.url}`;
+    if (!/:generateContent(\?|$)/.test(req.url ?? '')) return `unknown path ${req.url}`;
     const vertex = req.url!.startsWith('/v1/projects/');
-    if (vertex ? req.headers.authorization !== `Bearer ${VERTEX_TOKEN}` : req.headers['x-goog-api-key'] !== GEMINI_KEY) return 'API key not valid';
+    const apiKey = req.headers['x-goog-api-key'] ?? new URL(req.url!, 'http://mock').searchParams.get('key');
+    if (vertex ? req.headers.authorization !== `Bearer ${VERTEX_TOKEN}` : apiKey !== GEMINI_KEY) return 'API key not valid';
     if (body === undefined || !Array.isArray(body.contents)) return 'contents is required';
     return null;
   }, (res, body, req) => {
