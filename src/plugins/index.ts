@@ -37,6 +37,7 @@ import { plugin as responseTransformer } from './response-transformer/handler.ts
 import { plugin as responseRatelimiting } from './response-ratelimiting/handler.ts';
 import { plugin as proxyCache } from './proxy-cache/handler.ts';
 import { plugin as openTelemetry } from './opentelemetry/handler.ts';
+import { plugin as zipkin } from './zipkin/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -75,4 +76,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   responseRatelimiting,
   proxyCache,
   openTelemetry,
+  zipkin,
 ];
