@@ -1,4 +1,5 @@
 import { after, test } from 'node:test';
+import { createServer, type Socket } from 'node:net';
 import assert from 'node:assert/strict';
 import { closeRedisConnections } from '../../pdk/redis.ts';
 import { createMemoryStore } from '../../store/memory/index.ts';
@@ -184,4 +185,40 @@ test('windows are calendar-aligned in UTC; month reset assumes 30 days', () => {
   assert.equal(resetSeconds('minute', now), 30);
   assert.equal(resetSeconds('second', now), 1);
   assert.equal(resetSeconds('month', now), 2592000 - (14 * 86400 + 10 * 3600 + 5 * 60 + 30));
+});
+
+test('redis: counters go to the configured database', async () => {
+  const { send } = await rateLimited({ minute: 5, policy: 'redis', limit_by: 'header', header_name: 'x-db-test', redis: { host: '127.0.0.1', database: 5, timeout: 500 } });
+  const tenant = `db-${uniqueIp()}`;
+  assert.equal((await send({ headers: { 'x-db-test': tenant } })).status, 200);
+  const { Redis } = await import('ioredis');
+  const probe = new Redis({ host: '127.0.0.1', port: 6379, db: 5, lazyConnect: true });
+  try {
+    await probe.connect();
+    const keys = await probe.keys(`ratelimit:*:${tenant}:*:minute`);
+    assert.equal(keys.length, 1);
+    assert.equal(await probe.get(keys[0]!), '1');
+    assert.ok((await probe.ttl(keys[0]!)) > 0, 'the counter expires with its window');
+  } finally {
+    probe.disconnect();
+  }
+});
+
+test('redis silent (accepts, never answers): fault_tolerant gives up within the timeout', async () => {
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => { sockets.push(socket); });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as { port: number }).port;
+  try {
+    const { send } = await rateLimited({ minute: 1, policy: 'redis', redis: { host: '127.0.0.1', port, timeout: 150 } });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const started = Date.now();
+      assert.equal((await send({ clientIp: uniqueIp() })).status, 200);
+      assert.ok(Date.now() - started < 400, `attempt ${attempt} took ${Date.now() - started} ms`);
+    }
+  } finally {
+    await closeRedisConnections();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
 });
