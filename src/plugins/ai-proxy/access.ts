@@ -19,6 +19,8 @@ export interface PreparedAiProxy {
   driver: ProviderDriver;
   pluginId: string;
   credentials: CredentialSource;
+  /** Some `model` string holds a `$(source.key)` template (resolved per request). */
+  templated: boolean;
 }
 
 function queryParams(kong: Pdk): Record<string, string | string[] | undefined> {
@@ -42,13 +44,16 @@ export async function aiProxyAccess(kong: Pdk, prepared: PreparedAiProxy): Promi
   const startedAt = performance.now();
   const headers = kong.request.get_headers();
 
-  const model = resolveModelTemplates(baseConf.model, {
-    uri_captures: kong.request.get_uri_captures().named,
-    headers,
-    query_params: queryParams(kong),
-  });
-  if (!model.ok) return reject(kong, 400, model.message);
-  const conf: LlmConf = model.value === baseConf.model ? baseConf : { ...baseConf, model: model.value };
+  let conf: LlmConf = baseConf;
+  if (prepared.templated) {
+    const model = resolveModelTemplates(baseConf.model, {
+      uri_captures: kong.request.get_uri_captures().named,
+      headers,
+      query_params: queryParams(kong),
+    });
+    if (!model.ok) return reject(kong, 400, model.message);
+    conf = { ...baseConf, model: model.value };
+  }
 
   const format = conf.llm_format ?? 'openai';
   let routeType = conf.route_type;

@@ -21,7 +21,11 @@ export const plugin = definePlugin({
     const driver = getProvider(llmConf.model.provider);
     // The schema's one_of makes this unreachable for validated configs.
     if (driver === undefined) throw new Error(`could not instantiate kong.llm.drivers.${llmConf.model.provider} package`);
-    return { conf: llmConf, driver, pluginId: row?.id ?? '', credentials: createCredentialSource(llmConf as LlmConf) };
+    return {
+      conf: llmConf, driver, pluginId: row?.id ?? '', credentials: createCredentialSource(llmConf as LlmConf),
+      // Only configs with `$(…)` in a model string pay for the per-request lookup.
+      templated: JSON.stringify(llmConf.model).includes('$('),
+    };
   },
   access: (kong, prepared) => aiProxyAccess(kong, prepared),
   header_filter: (kong, prepared) => aiProxyHeaderFilter(kong, prepared.pluginId),
