@@ -18,10 +18,13 @@ import type { UpstreamPools } from './upstream-pool.ts';
 import { checkRouteProtocol, matchRoute, NO_ROUTE_MESSAGE, NO_SERVICE_MESSAGE, prepareUpstream, refusalResponse } from './route-checks.ts';
 import { tunnelWebSocket } from './websocket.ts';
 import { runWithPlugins } from './plugin-flow.ts';
+import { GrpcExchange, isGrpcRequest, isGrpcService, isHttp2Request, sendGrpcHttpError, defaultGrpcSessions, type GrpcSessions } from './grpc/index.ts';
 
 export interface FlowOptions {
   pools: UpstreamPools;
   scheme: 'http' | 'https';
+  /** HTTP/2 sessions towards gRPC upstreams; default: the process-wide set. */
+  grpcSessions?: GrpcSessions;
 }
 
 /** Upgrade details when the request arrived through the server's `upgrade` event. */
@@ -33,6 +36,8 @@ export interface UpgradeRequest {
 export function handleProxyRequest(
   snapshot: Snapshot, req: IncomingMessage, res: ServerResponse, options: FlowOptions, upgrade: UpgradeRequest | null,
 ): void {
+  // HTTP/2 carries the Host in `:authority`; the router and Kong's `$host` read it as Host.
+  if (req.headers.host === undefined && isHttp2Request(req)) req.headers.host = req.headers[':authority'] as string | undefined;
   const ctx = new ProxyContext(snapshot, req, res, newRequestId(), options.scheme);
   if (!guard(ctx)) return;
   resolveForwarded(ctx);
@@ -45,6 +50,10 @@ export function handleProxyRequest(
   if (!access(ctx)) return;
   if (upgrade !== null) {
     tunnelWebSocket(ctx, upgrade.socket, upgrade.head);
+    return;
+  }
+  if (isGrpcService(ctx.service!)) {
+    new GrpcExchange(ctx, options.grpcSessions ?? defaultGrpcSessions(snapshot.settings.upstream_keepalive_idle_timeout * 1000)).start();
     return;
   }
   new UpstreamExchange(ctx, options.pools, upstreamBody(req, snapshot.settings.client_max_body_size)).start();
@@ -121,6 +130,7 @@ function hostPortOf(hostHeader: string | undefined, fallback: number): number {
 /** Router match; no match is Kong's 404 `kong.response.error`. */
 function route(ctx: ProxyContext): boolean {
   if (matchRoute(ctx)) return true;
+  if (isGrpcRequest(ctx.req)) { sendGrpcHttpError(ctx.res, ctx, 404, NO_ROUTE_MESSAGE); return false; }
   sendKongError(ctx.res, ctx, ctx.req.headers.accept, 404, NO_ROUTE_MESSAGE);
   return false;
 }
@@ -134,7 +144,8 @@ function access(ctx: ProxyContext): boolean {
     return false;
   }
   if (ctx.service === null) {
-    sendKongExit(ctx.res, ctx, 503, NO_SERVICE_MESSAGE);
+    if (isGrpcRequest(ctx.req)) sendGrpcHttpError(ctx.res, ctx, 503, NO_SERVICE_MESSAGE);
+    else sendKongExit(ctx.res, ctx, 503, NO_SERVICE_MESSAGE);
     return false;
   }
   prepareUpstream(ctx);

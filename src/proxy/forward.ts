@@ -11,7 +11,7 @@ import { BalancerError } from './balancer/index.ts';
 import type { ProxyContext } from './context.ts';
 import { prepareDownstreamHeaders } from './downstream-headers.ts';
 import { sendKongError, sendNginxError } from './error-response.ts';
-import { pickPeer, upstreamFor } from './peer.ts';
+import { choosePeer, upstreamFor } from './peer.ts';
 import { sniFor, upstreamHostHeader } from './upstream-target.ts';
 import type { UpstreamPools } from './upstream-pool.ts';
 import { buildUpstreamHeaders } from './upstream-headers.ts';
@@ -88,18 +88,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** Picks a peer and dispatches; later tries come back here from onResponseError. */
   start(): void {
     this.balancerStartedAt = Date.now();
-    let picked: Peer | Promise<Peer>;
-    try {
-      picked = pickPeer(this.ctx, this.tried, this.entry);
-    } catch (error) {
-      this.onPickFailed(error);
-      return;
-    }
-    if (picked instanceof Promise) {
-      picked.then((peer) => this.dispatchTo(peer), (error: unknown) => this.onPickFailed(error));
-    } else {
-      this.dispatchTo(picked);
-    }
+    choosePeer(this.ctx, this.tried, this.entry, (peer) => this.dispatchTo(peer), (error) => this.onPickFailed(error));
   }
 
   private onPickFailed(error: unknown): void {

@@ -54,6 +54,21 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+/** pickPeer with its two outcomes as callbacks (synchronous when the pick is). */
+export function choosePeer(
+  ctx: ProxyContext, tried: readonly Peer[], entry: UpstreamEntry | undefined, onPeer: (peer: Peer) => void, onError: (error: unknown) => void,
+): void {
+  let picked: Peer | Promise<Peer>;
+  try {
+    picked = pickPeer(ctx, tried, entry);
+  } catch (error) {
+    onError(error);
+    return;
+  }
+  if (picked instanceof Promise) picked.then(onPeer, onError);
+  else onPeer(picked);
+}
+
 /**
  * Peer for the next try. Synchronous whenever nothing needs resolving; throws/rejects
  * BalancerError. `setCookie` receives the hash cookie Kong sends back when it minted one.

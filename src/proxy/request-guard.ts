@@ -11,7 +11,9 @@ const BAD_HOST = /[\x00-\x1f\x7f/\\]|\.\./;
 
 /** Request line and URI: 505 for HTTP/0.9 and 2.0 over HTTP/1 framing, 414, 400. */
 export function checkRequestTarget(req: IncomingMessage, limits: GuardSettings): number {
-  if (req.httpVersionMajor !== 1) return 505;
+  // HTTP/2 arrives only through node:http2 (its compat request carries the stream), never as
+  // an HTTP/1 request line claiming 2.0.
+  if (req.httpVersionMajor !== 1 && !(req.httpVersionMajor === 2 && 'stream' in req)) return 505;
   const url = req.url ?? '';
   if (limits.max_uri_length > 0 && url.length > limits.max_uri_length) return 414;
   // Origin-form only: absolute-form (`GET http://evil/ HTTP/1.1`) and `*` would let the URI

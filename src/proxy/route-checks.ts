@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RouterRequest } from '../router/types.ts';
 import type { ProxyContext } from './context.ts';
 import { upstreamUri } from './upstream-target.ts';
+import { isHttp2Request } from './grpc/grpc-status.ts';
 
 /**
  * What the router sees of a request. `headers` is Node's per-value view (`headersDistinct`), built
@@ -50,7 +51,7 @@ export const NO_ROUTE_MESSAGE = 'no Route matched with those values';
 export const NO_SERVICE_MESSAGE = 'no Service found with those values';
 
 /** Why Kong's access.before refuses a matched route before any plugin's access runs. */
-export type RouteRefusal = 'https-required' | 'grpc-content-type' | 'grpc-http2';
+export type RouteRefusal = 'https-required' | 'grpc-content-type' | 'grpc-http2' | 'grpcs-required';
 
 /** Kong's access.before protocol checks for the matched route (kong-core §3.5); null = allowed. */
 export function checkRouteProtocol(ctx: ProxyContext): RouteRefusal | null {
@@ -58,8 +59,9 @@ export function checkRouteProtocol(ctx: ProxyContext): RouteRefusal | null {
   if (protocols.includes('https') && !protocols.includes('http') && ctx.forwardedProto.toLowerCase() !== 'https') return 'https-required';
   if ((protocols.includes('grpc') || protocols.includes('grpcs')) && !protocols.includes('http') && !protocols.includes('https')) {
     const contentType = ctx.req.headers['content-type'];
-    // This listener speaks HTTP/1.1 only; gRPC needs HTTP/2.
-    return contentType === undefined || !contentType.startsWith('application/grpc') ? 'grpc-content-type' : 'grpc-http2';
+    if (contentType === undefined || !contentType.startsWith('application/grpc')) return 'grpc-content-type';
+    if (!isHttp2Request(ctx.req)) return 'grpc-http2';
+    if (!protocols.includes('grpc') && ctx.scheme !== 'https') return 'grpcs-required';
   }
   return null;
 }
@@ -71,6 +73,8 @@ export function refusalResponse(ctx: ProxyContext, refusal: RouteRefusal): { sta
     if (code === 426) return { status: 426, message: 'Please use HTTPS protocol', headers: { Connection: 'Upgrade', Upgrade: 'TLS/1.2, HTTP/1.1' } };
     return { status: code, message: null, headers: { Location: `https://${ctx.forwardedHost}${ctx.req.url}` } };
   }
+  // Kong answers a cleartext call on a grpcs-only route in gRPC terms: CANCELLED, status 200.
+  if (refusal === 'grpcs-required') return { status: 200, message: null, headers: { 'Content-Type': 'application/grpc', 'grpc-status': '1', 'grpc-message': 'gRPC request matched gRPCs route' } };
   if (refusal === 'grpc-content-type') return { status: 415, message: 'Non-gRPC request matched gRPC route', headers: null };
   return { status: 426, message: 'Please use HTTP2 protocol', headers: { Connection: 'Upgrade', Upgrade: 'HTTP/2' } };
 }

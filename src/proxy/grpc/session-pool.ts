@@ -1,0 +1,68 @@
+// HTTP/2 client sessions towards gRPC upstreams, one per (scheme, address, TLS identity): gRPC
+// multiplexes every call on one connection, so a session is shared by all concurrent calls to a
+// peer (nginx's grpc_pass keeps one keepalive connection per peer the same way). Owned by the
+// process, so a config reload keeps warm sessions.
+import { connect, type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
+import type { Peer } from '../balancer/index.ts';
+
+export interface SessionKeyInput {
+  scheme: 'http' | 'https';
+  peer: Peer;
+  /** TLS server name (the upstream Host without port); undefined for IP literals. */
+  servername: string | undefined;
+  tlsVerify: boolean;
+}
+
+export class GrpcSessions {
+  private readonly sessions = new Map<string, ClientHttp2Session>();
+  private readonly idleTimeout: number;
+
+  /** `idleTimeout`: Kong's upstream_keepalive_idle_timeout in ms (0: sessions close when idle). */
+  constructor(idleTimeout: number) {
+    this.idleTimeout = idleTimeout;
+  }
+
+  get(input: SessionKeyInput): ClientHttp2Session {
+    const host = input.peer.host.includes(':') ? `[${input.peer.host}]` : input.peer.host;
+    const origin = `${input.scheme}://${host}:${input.peer.port}`;
+    const key = input.scheme === 'https' ? `${origin}|${input.servername ?? ''}|${input.tlsVerify ? 1 : 0}` : origin;
+    const existing = this.sessions.get(key);
+    if (existing !== undefined && !existing.closed && !existing.destroyed) return existing;
+    const options: SecureClientSessionOptions = input.scheme === 'https'
+      ? { ...(input.servername === undefined ? {} : { servername: input.servername }), rejectUnauthorized: input.tlsVerify, ALPNProtocols: ['h2'] }
+      : {};
+    const session = connect(origin, options);
+    const forget = (): void => { if (this.sessions.get(key) === session) this.sessions.delete(key); };
+    session.on('close', forget);
+    session.on('goaway', forget);
+    // Failures surface on the streams; the session error itself only retires the session.
+    session.on('error', forget);
+    // A listener keeps the process alive, not an idle upstream connection.
+    session.unref();
+    session.setTimeout(this.idleTimeout > 0 ? this.idleTimeout : 1, () => {
+      forget();
+      session.close();
+    });
+    this.sessions.set(key, session);
+    return session;
+  }
+
+  /** Drops a session that failed (a connect timeout leaves no other trace on it). */
+  discard(session: ClientHttp2Session): void {
+    for (const [key, value] of this.sessions) if (value === session) this.sessions.delete(key);
+    session.destroy();
+  }
+
+  close(): void {
+    for (const session of this.sessions.values()) session.destroy();
+    this.sessions.clear();
+  }
+}
+
+let shared: GrpcSessions | null = null;
+
+/** The process-wide gRPC sessions (created with the first caller's idle timeout). */
+export function defaultGrpcSessions(idleTimeout: number): GrpcSessions {
+  shared ??= new GrpcSessions(idleTimeout);
+  return shared;
+}

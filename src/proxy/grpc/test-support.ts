@@ -1,0 +1,163 @@
+// Test support for gRPC proxying: a loopback gRPC echo server on node:http2 (unary, server
+// streaming, client streaming, bidi, errors, a call that never answers), a raw gRPC client, and
+// the proxy's request flow served over cleartext HTTP/2 (h2c prior knowledge).
+import { connect, createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Settings } from '../../config/types.ts';
+import type { EntitySet } from '../../entities/types.ts';
+import { handleProxyRequest } from '../flow.ts';
+import { buildSnapshot, type Snapshot } from '../snapshot.ts';
+import { UpstreamPools } from '../upstream-pool.ts';
+import { encodeGrpcFrame, GrpcFrameReader } from './grpc-frames.ts';
+import { GrpcSessions } from './session-pool.ts';
+
+export interface Listening {
+  server: Http2Server;
+  port: number;
+  /** Request headers of every call the server received. */
+  calls: IncomingHttpHeaders[];
+  close(): Promise<void>;
+}
+
+async function listen(server: Http2Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+function closeHttp2(server: Http2Server, sessions: Set<{ destroy(): void }>): Promise<void> {
+  for (const session of sessions) session.destroy();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function trackSessions(server: Http2Server): Set<{ destroy(): void }> {
+  const sessions = new Set<{ destroy(): void }>();
+  server.on('session', (session) => { sessions.add(session); session.on('close', () => sessions.delete(session)); });
+  return sessions;
+}
+
+function finish(stream: ServerHttp2Stream, status: number, message: string | null, extra: Record<string, string> = {}): void {
+  stream.sendTrailers({ 'grpc-status': String(status), ...(message === null ? {} : { 'grpc-message': message }), ...extra });
+}
+
+/** The echo service: `/echo.Echo/<Method>`; payloads are opaque bytes, echoed back. */
+export async function startGrpcEcho(): Promise<Listening> {
+  const server = createServer();
+  const sessions = trackSessions(server);
+  const calls: IncomingHttpHeaders[] = [];
+  server.on('stream', (stream, headers) => {
+    calls.push(headers);
+    const method = String(headers[':path']).split('/').pop();
+    const metadata = headers['x-meta'];
+    const head: Record<string, string> = { ':status': '200', 'content-type': 'application/grpc' };
+    if (typeof metadata === 'string') head['x-meta-echo'] = metadata;
+    const reader = new GrpcFrameReader();
+    const received: Buffer[] = [];
+    stream.on('error', () => {});
+    if (method === 'Slow') { stream.on('data', () => {}); return; }
+    if (method === 'Fail') {
+      stream.on('data', () => {});
+      stream.on('end', () => stream.respond({ ':status': '200', 'content-type': 'application/grpc', 'grpc-status': '5', 'grpc-message': 'no such thing' }, { endStream: true }));
+      return;
+    }
+    stream.respond(head, { waitForTrailers: true });
+    stream.on('wantTrailers', () => finish(stream, 0, null, { 'x-trail': `received ${received.length}` }));
+    stream.on('data', (chunk: Buffer) => {
+      for (const frame of reader.push(chunk)) {
+        received.push(frame.payload);
+        if (method === 'Bidi') stream.write(encodeGrpcFrame(frame.payload));
+      }
+    });
+    stream.on('end', () => {
+      if (method === 'Unary') stream.end(encodeGrpcFrame(received[0] ?? Buffer.alloc(0)));
+      else if (method === 'ServerStream') {
+        for (let index = 0; index < 3; index += 1) stream.write(encodeGrpcFrame(Buffer.from(`${received[0]?.toString() ?? ''}#${index}`)));
+        stream.end();
+      } else if (method === 'ClientStream') stream.end(encodeGrpcFrame(Buffer.concat(received)));
+      else stream.end();
+    });
+  });
+  const port = await listen(server);
+  return { server, port, calls, close: () => closeHttp2(server, sessions) };
+}
+
+export interface GrpcProxy {
+  port: number;
+  snapshot: Snapshot;
+  close(): Promise<void>;
+}
+
+/** The proxy flow behind a cleartext HTTP/2 listener (what an `http2` proxy_listen serves). */
+export async function startGrpcProxy(entities: EntitySet, settings: Settings): Promise<GrpcProxy> {
+  const snapshot = buildSnapshot(entities, settings, 1);
+  const pools = new UpstreamPools(settings);
+  const grpcSessions = new GrpcSessions(60_000);
+  const server = createServer();
+  const sessions = trackSessions(server);
+  server.on('request', (req, res) => {
+    handleProxyRequest(snapshot, req as unknown as IncomingMessage, res as unknown as ServerResponse, { pools, scheme: 'http', grpcSessions }, null);
+  });
+  const port = await listen(server);
+  return {
+    port,
+    snapshot,
+    async close() {
+      await closeHttp2(server, sessions);
+      grpcSessions.close();
+      await pools.close();
+      snapshot.close();
+    },
+  };
+}
+
+export interface GrpcResult {
+  headers: IncomingHttpHeaders;
+  messages: Buffer[];
+  trailers: IncomingHttpHeaders;
+  /** grpc-status from the trailers, or from a trailers-only header block. */
+  status: number | null;
+  message: string | null;
+}
+
+export interface CallOptions {
+  headers?: Record<string, string>;
+  /** Milliseconds between request messages (streaming calls). */
+  gap?: number;
+  /** Called with each response message as it arrives (bidi ordering checks). */
+  onMessage?: (payload: Buffer) => void;
+}
+
+/** One gRPC call over a fresh h2c connection; resolves once the response stream closes. */
+export function grpcCall(port: number, path: string, requests: readonly Buffer[], options: CallOptions = {}): Promise<GrpcResult> {
+  return new Promise((resolve, reject) => {
+    const session = connect(`http://127.0.0.1:${port}`);
+    session.on('error', reject);
+    const stream = session.request({
+      ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...(options.headers ?? {}),
+    });
+    const reader = new GrpcFrameReader();
+    const result: GrpcResult = { headers: {}, messages: [], trailers: {}, status: null, message: null };
+    stream.on('response', (headers) => { result.headers = headers; });
+    stream.on('data', (chunk: Buffer) => {
+      for (const frame of reader.push(chunk)) { result.messages.push(frame.payload); options.onMessage?.(frame.payload); }
+    });
+    stream.on('trailers', (trailers) => { result.trailers = trailers; });
+    stream.on('error', () => {});
+    stream.on('close', () => {
+      const source = result.trailers['grpc-status'] !== undefined ? result.trailers : result.headers;
+      result.status = source['grpc-status'] === undefined ? null : Number(source['grpc-status']);
+      result.message = typeof source['grpc-message'] === 'string' ? decodeURIComponent(source['grpc-message']) : null;
+      session.close();
+      resolve(result);
+    });
+    const gap = options.gap ?? 0;
+    const writeAll = async (): Promise<void> => {
+      for (const payload of requests) {
+        stream.write(encodeGrpcFrame(payload));
+        if (gap > 0) await new Promise((done) => setTimeout(done, gap));
+      }
+      stream.end();
+    };
+    writeAll().catch(reject);
+  });
+}
