@@ -280,3 +280,27 @@ export function startOllamaMock(): Promise<MockProvider> {
     json(res, 200, { ...frame(chatText(body), true), done_reason: 'stop', prompt_eval_count: 8, eval_count: 3 });
   });
 }
+
+export const COHERE_KEY = 'cohere-test-key';
+
+/** Cohere v1 chat: Bearer key, `message` + `chat_history`; whole answers and NDJSON event streams. */
+export function startCohereMock(): Promise<MockProvider> {
+  return startMock((req, body) => {
+    if (req.url !== '/v1/chat') return `unknown path ${req.url}`;
+    if (req.headers.authorization !== `Bearer ${COHERE_KEY}`) return 'invalid api token';
+    if (body === undefined || typeof body.message !== 'string' || body.messages !== undefined) return 'message must be a string';
+    return null;
+  }, (res, body) => {
+    const meta = { billed_units: { input_tokens: 7, output_tokens: 2 } };
+    if (body.stream === true) {
+      stream(res, 'application/stream+json', [
+        `${JSON.stringify({ is_finished: false, event_type: 'stream-start', generation_id: 'gen-1' })}\n`,
+        `${JSON.stringify({ is_finished: false, event_type: 'text-generation', text: 'co' })}\n`,
+        `${JSON.stringify({ is_finished: false, event_type: 'text-generation', text: 'here' })}\n`,
+        `${JSON.stringify({ is_finished: true, event_type: 'stream-end', finish_reason: 'COMPLETE', response: { meta } })}\n`,
+      ]);
+      return;
+    }
+    json(res, 200, { response_id: 'r1', generation_id: 'gen-1', text: `cohere: ${String(body.message)}`, finish_reason: 'COMPLETE', meta });
+  });
+}

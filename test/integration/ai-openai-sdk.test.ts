@@ -11,7 +11,7 @@ import { entitySet, route, service } from '../helpers/proxy-entities.ts';
 import { startProxyWithPlugins, type PluginProxyHarness } from '../helpers/proxy-harness.ts';
 import {
   ANTHROPIC_KEY, AWS_TEST_CREDENTIALS, GEMINI_KEY, OPENAI_KEY, startAnthropicMock, startBedrockMock, startGeminiMock, startOllamaMock,
-  startOpenAiMock, type MockProvider,
+  startOpenAiMock, startCohereMock, COHERE_KEY, type MockProvider,
 } from '../helpers/llm-mocks.ts';
 
 let openai: MockProvider;
@@ -20,6 +20,7 @@ let bedrock: MockProvider;
 let gemini: Awaited<ReturnType<typeof startGeminiMock>>;
 let azure: MockProvider;
 let ollama: MockProvider;
+let cohere: MockProvider;
 const AZURE = { apiKey: 'azure-test-key', apiVersion: '2024-10-21' };
 let proxy: PluginProxyHarness;
 
@@ -32,8 +33,8 @@ function serviceAccountJson(tokenUri: string): string {
 }
 
 before(async () => {
-  [openai, anthropic, bedrock, gemini, azure, ollama] = await Promise.all([
-    startOpenAiMock(), startAnthropicMock(), startBedrockMock(), startGeminiMock(), startOpenAiMock({ azure: AZURE }), startOllamaMock(),
+  [openai, anthropic, bedrock, gemini, azure, ollama, cohere] = await Promise.all([
+    startOpenAiMock(), startAnthropicMock(), startBedrockMock(), startGeminiMock(), startOpenAiMock({ azure: AZURE }), startOllamaMock(), startCohereMock(),
   ]);
   const bedrockModel = { provider: 'bedrock', name: 'amazon.nova-lite-v1:0', options: { bedrock: { aws_region: AWS_TEST_CREDENTIALS.region } } };
   const bedrockAuth = { aws_access_key_id: AWS_TEST_CREDENTIALS.accessKeyId, aws_secret_access_key: AWS_TEST_CREDENTIALS.secretAccessKey };
@@ -61,6 +62,10 @@ before(async () => {
     ['/llama2/v1/chat/completions', {
       route_type: 'llm/v1/chat', model: { provider: 'llama2', name: 'llama3', options: { llama2_format: 'ollama', upstream_url: `${ollama.url}/api/chat` } },
     }],
+    ['/cohere/v1/chat/completions', {
+      route_type: 'llm/v1/chat', auth: { header_name: 'Authorization', header_value: `Bearer ${COHERE_KEY}` },
+      model: { provider: 'cohere', name: 'command-r', options: { upstream_url: `${cohere.url}/v1/chat` } },
+    }],
     ['/mistral/v1/chat/completions', {
       route_type: 'llm/v1/chat', model: { provider: 'mistral', name: 'mistral-tiny', options: { mistral_format: 'ollama', upstream_url: `${ollama.url}/api/chat` } },
     }],
@@ -84,7 +89,7 @@ before(async () => {
 
 after(async () => {
   await proxy?.close();
-  await Promise.all([openai, anthropic, bedrock, gemini, azure, ollama].map((mock) => mock?.close()));
+  await Promise.all([openai, anthropic, bedrock, gemini, azure, ollama, cohere].map((mock) => mock?.close()));
 });
 
 async function streamedText(provider: string, model: string): Promise<string> {
@@ -158,5 +163,14 @@ describe('openai SDK through Portico', () => {
       assert.equal(answer.usage?.prompt_tokens, 8);
       assert.equal(await streamedText(provider, model), 'Hello llama');
     }
+  });
+
+  it('chats and streams with Cohere', async () => {
+    const answer = await client('cohere').chat.completions.create({ model: 'command-r', messages });
+    assert.equal(answer.choices[0]!.message.content, 'cohere: Hi');
+    assert.equal(answer.usage?.total_tokens, 9);
+    const sent = JSON.parse(cohere.accepted.at(-1)!.body.toString());
+    assert.deepEqual(sent.chat_history, [{ role: 'USER', message: 'Be brief.' }]);
+    assert.equal(await streamedText('cohere', 'command-r'), 'cohere');
   });
 });
