@@ -1,6 +1,6 @@
 // The worker's half of a node-wide scrape: ask the primary for every worker's report (or, with
 // no primary — an in-process node — use this process alone), then render the exposition.
-import { renderNodeMetrics, workerMetricsReport, type WorkerMetricsReport } from '../plugins/prometheus/exporter.ts';
+import { renderNodeMetrics, workerMetricsReport, type TargetHealth, type WorkerMetricsReport } from '../plugins/prometheus/exporter.ts';
 import type { ServerCounters } from '../admin/types.ts';
 import type { MetricsPrimaryToWorker, MetricsWorkerToPrimary } from './metrics-messages.ts';
 
@@ -16,10 +16,12 @@ export class WorkerMetrics {
   private readonly send: ((message: MetricsWorkerToPrimary) => void) | null;
   private readonly pending = new Map<number, (reports: WorkerMetricsReport[]) => void>();
   private nextRequestId = 1;
+  private readonly targets: () => TargetHealth[];
 
   /** With a `channel` (the worker's IPC to the primary) scrapes cover every worker of the node. */
-  constructor(nodeId: string, workerId: number, channel: NodeJS.Process | null) {
+  constructor(nodeId: string, workerId: number, channel: NodeJS.Process | null, targets: () => TargetHealth[] = () => []) {
     this.nodeId = nodeId;
+    this.targets = targets;
     this.workerId = workerId;
     if (channel === null || channel.send === undefined) {
       this.send = null;
@@ -49,7 +51,7 @@ export class WorkerMetrics {
   /** The node's exposition: every worker's counters summed, plus node gauges. */
   async render(node: { counters: ServerCounters; datastoreReachable: boolean | null }): Promise<string> {
     const reports = await this.collect();
-    return renderNodeMetrics({ nodeId: this.nodeId, reports, connections: node.counters, datastoreReachable: node.datastoreReachable });
+    return renderNodeMetrics({ nodeId: this.nodeId, reports, connections: node.counters, datastoreReachable: node.datastoreReachable, targets: this.targets() });
   }
 
   private collect(): Promise<WorkerMetricsReport[]> {

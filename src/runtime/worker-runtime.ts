@@ -23,6 +23,7 @@ import type { PrimaryToWorker, WorkerToPrimary } from './messages.ts';
 import { proposalFile, readConfigContent, writeConfigContent, type ConfigRef } from './config-files.ts';
 import { IpcSharedCounters } from './shared-counters.ts';
 import { WorkerMetrics } from './metrics-worker.ts';
+import { targetHealthRows } from './metrics-targets.ts';
 
 type InitMessage = Extract<PrimaryToWorker, { type: 'init' }>;
 
@@ -121,7 +122,7 @@ export class WorkerRuntime {
   }
 
   private workerMetrics(): WorkerMetrics {
-    this.metrics ??= new WorkerMetrics(this.nodeId, this.workerId, process.send !== undefined ? process : null);
+    this.metrics ??= new WorkerMetrics(this.nodeId, this.workerId, process.send !== undefined ? process : null, () => targetHealthRows(this.snapshot.upstreams.values()));
     return this.metrics;
   }
 

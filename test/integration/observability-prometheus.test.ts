@@ -33,9 +33,13 @@ services:
     routes:
       - name: metered-route
         paths: ["/m"]
+upstreams:
+  - name: pool
+    targets:
+      - target: 127.0.0.1:${upstream.port}
 plugins:
   - name: prometheus
-    config: { status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true }
+    config: { status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true }
 `;
   const gateway = await startGatewayProcess({ kongYml, workers: 2 });
   try {
@@ -56,6 +60,11 @@ plugins:
       // One memory series per worker: both workers answered the scrape.
       assert.equal(families.get('kong_memory_workers_lua_vms_bytes')!.metrics.length, 2);
       assert.equal(families.get('kong_datastore_reachable')!.metrics[0]!.value, '1');
+      // No health checks configured on the upstream: Kong's healthchecks_off state is the one set.
+      const health = families.get('kong_upstream_target_health')!.metrics;
+      const set = health.filter((metric) => metric.value === '1').map((metric) => [metric.labels!.upstream, metric.labels!.target, metric.labels!.state]);
+      assert.deepEqual(set, [['pool', `127.0.0.1:${upstream.port}`, 'healthchecks_off']]);
+      assert.equal(health.length, 4);
     }
   } finally {
     await gateway.stop();
