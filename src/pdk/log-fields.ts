@@ -104,6 +104,16 @@ export function applyCustomFields(
  * fields: { path: …, ...customFieldsSchema }
  */
 export const customFieldsSchema = {
-  custom_fields_by_lua: { type: 'map', keys: { type: 'string', len_min: 1 }, values: { type: 'string', len_min: 1, custom_validator: validateLuaConstant } },
-  custom_fields: { type: 'map', keys: { type: 'string', len_min: 1 }, values: { type: 'string' } },
+  custom_fields_by_lua: {
+    type: 'map',
+    description: 'Kong compatibility: only constant returns (`return nil`, strings, numbers, booleans) are accepted; Portico runs no Lua. Use custom_fields for values taken from the log entry.',
+    keys: { type: 'string', len_min: 1 },
+    values: { type: 'string', len_min: 1, custom_validator: validateLuaConstant },
+  },
+  custom_fields: {
+    type: 'map',
+    description: 'Portico: log entry fields to set (dotted keys nest) from safe templates; `$(request.headers.x-id)` is replaced by that value of the serialized entry. Nothing is evaluated as code.',
+    keys: { type: 'string', len_min: 1 },
+    values: { type: 'string' },
+  },
 } as const;

@@ -84,3 +84,25 @@ test('schema: host and port required; defaults as Kong', () => {
   const conf = validate({ host: 'a', port: 1 });
   assert.deepEqual([conf.timeout, conf.keepalive, conf.tls], [10000, 60000, false]);
 });
+
+test('a refused connection is logged and later entries still go out once the server is up', async () => {
+  const { LogConnection } = await import('./connection.ts');
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const connection = new LogConnection({ host: '127.0.0.1', port, timeout: 1000, keepalive: 1000, tls: false, tlsSni: null });
+  await assert.rejects(connection.write('lost\n'), /ECONNREFUSED/);
+  const lines: string[] = [];
+  const server = createTcpServer((socket) => socket.on('data', (chunk) => lines.push(chunk.toString())));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  try {
+    await connection.write('kept\n');
+    const deadline = Date.now() + 2000;
+    while (lines.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(lines, ['kept\n']);
+  } finally {
+    connection.close();
+    server.close();
+  }
+});
