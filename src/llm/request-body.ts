@@ -3,6 +3,8 @@
 // it stores the table in `kong.ctx.shared[AI_REQUEST_BODY_KEY]`; later ones (decorator → guard →
 // proxy) read and replace that table, so each sees the edits of the plugins before it.
 
+import { getProvider } from './providers/index.ts';
+
 /** kong.ctx.shared key of the "request body table in use" (Kong's ctx `request_body_table`). */
 export const AI_REQUEST_BODY_KEY = 'ai_request_body';
 
@@ -68,4 +70,26 @@ export function rewriteRequestBody(shared: Record<string, unknown>, raw: string,
 export async function forwardedRequestBody(shared: Record<string, unknown>, readRaw: () => Promise<Buffer>): Promise<string | Buffer> {
   const rewritten = shared[AI_REWRITTEN_BODY_KEY];
   return typeof rewritten === 'string' ? rewritten : readRaw();
+}
+
+/**
+ * The OpenAI-shaped view of a body for introspection (guards): native `llm_format` bodies
+ * (gemini, bedrock) go through the provider's adapter, as Kong's parse-request does.
+ */
+export function introspectionView(
+  table: Record<string, unknown>, llmFormat: string | null | undefined, path: string, captures?: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  if (!llmFormat || llmFormat === 'openai') return table;
+  const adapter = getProvider(llmFormat)?.nativeFormat;
+  if (adapter === undefined) return table;
+  const request = adapter.toCanonical(table, path, captures).request as Record<string, unknown>;
+  // Native messages always carry parts; text-only ones read as plain text (as OpenAI clients
+  // send them), so guards treat a native "hello" like an OpenAI one. Other parts stay arrays.
+  if (!Array.isArray(request.messages)) return request;
+  const messages = request.messages.map((message: { content?: unknown }) => {
+    const content = message?.content;
+    if (!Array.isArray(content) || !content.every((part) => part?.type === 'text' && typeof part.text === 'string')) return message;
+    return { ...message, content: content.map((part: { text: string }) => part.text).join(' ') };
+  });
+  return { ...request, messages };
 }

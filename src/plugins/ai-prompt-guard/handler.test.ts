@@ -8,9 +8,9 @@ import { aiPromptGuardSchema } from './schema.ts';
 const route = { id: 'r1' } as never;
 const service = { id: 's1' } as never;
 
-async function run(config: Record<string, unknown>, body: unknown) {
+async function run(config: Record<string, unknown>, body: unknown, path = '/') {
   const harness = await createPluginHarness({ plugins: [plugin], rows: [pluginRow('ai-prompt-guard', config)] });
-  return harness.request({ route, service, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return harness.request({ route, service, method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
 const chat = (...messages: [string, unknown][]) => ({ messages: messages.map(([role, content]) => ({ role, content })) });
@@ -55,5 +55,13 @@ describe('ai-prompt-guard', () => {
     const result = await run({ deny_patterns: ['(a)\\1'] }, chat(['user', 'x']));
     assert.equal(result.status, 500);
     assert.equal(result.body, '');
+  });
+
+  it('inspects native Gemini bodies through the adapter (llm_format = gemini)', async () => {
+    const native = (text: string) => ({ contents: [{ role: 'user', parts: [{ text }] }] });
+    const config = { deny_patterns: ['secret'], llm_format: 'gemini' };
+    const path = '/v1beta/models/gemini-pro:generateContent';
+    assert.equal((await run(config, native('the secret'), path)).status, 400);
+    assert.equal((await run(config, native('hello'), path)).proxied, true);
   });
 });

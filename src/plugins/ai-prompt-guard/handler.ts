@@ -5,7 +5,7 @@ import { definePlugin } from '../../pdk/index.ts';
 import { KONG_VERSION } from '../../core/version.ts';
 import { compileSafeRegex, type SafeRegex } from '../../core/regex.ts';
 import { errorBody } from '../../llm/protocols/openai.ts';
-import { loadRequestBody } from '../../llm/request-body.ts';
+import { introspectionView, loadRequestBody } from '../../llm/request-body.ts';
 import { guardVerdict, inspectedText, type GuardOptions } from './inspect.ts';
 import { aiPromptGuardSchema } from './schema.ts';
 
@@ -13,6 +13,7 @@ interface PreparedGuard extends GuardOptions {
   /** A pattern that could not be compiled (a row that bypassed validation): Kong answers an empty 500. */
   broken: boolean;
   maxRequestBodySize: number;
+  llmFormat: string;
 }
 
 function compileAll(patterns: readonly string[] | null | undefined): SafeRegex[] {
@@ -29,6 +30,7 @@ export const plugin = definePlugin({
       allowAllConversationHistory: conf.allow_all_conversation_history === true,
       matchAllRoles: conf.match_all_roles === true,
       maxRequestBodySize: conf.max_request_body_size ?? 8192,
+      llmFormat: conf.llm_format ?? 'openai',
     };
     try {
       return { ...options, allow: compileAll(conf.allow_patterns), deny: compileAll(conf.deny_patterns), broken: false };
@@ -40,7 +42,8 @@ export const plugin = definePlugin({
   async access(kong, conf) {
     if (conf.broken) return kong.response.exit(500);
     const body = await loadRequestBody(kong.ctx.shared, () => kong.request.get_raw_body(), kong.request.get_header('content-type'), conf.maxRequestBodySize);
-    const text = inspectedText(body, conf);
+    const view = introspectionView(body, conf.llmFormat, kong.request.get_path(), kong.request.get_uri_captures().named);
+    const text = inspectedText(view, conf);
     const reason = text.ok ? guardVerdict(text.text, conf) : text.reason;
     if (reason === null) return;
     kong.log.debug('request rejected: ', reason);
