@@ -34,8 +34,9 @@ export function aiProxyHeaderFilter(kong: Pdk, pluginId: string): void {
   const text = raw === null ? '' : raw.toString('utf8');
   if (state.native) {
     // Native llm_format: the answer goes back untouched; usage is read for the log only.
-    const translated = state.driver.fromNative(state.routeType, parseJson(text), { conf, model: state.model, request: state.request });
-    const responseModel = state.driver.nativeFormat?.responseModel(parseJson(text)) ?? state.model;
+    const parsed = parseJson(text);
+    const translated = state.driver.fromNative(state.routeType, parsed, { conf, model: state.model, request: state.request });
+    const responseModel = state.driver.nativeFormat?.responseModel(parsed) ?? state.model;
     const outcome = outcomeOfResponse(translated.ok ? translated.value : undefined, responseModel, text);
     recordAnalytics(kong, state, pluginId, { ...outcome, responseModel });
     return;
