@@ -34,3 +34,5 @@ export type { DbRow, PdkDb } from './db.ts';
 export { InProcessCounters, PROCESS_COUNTERS } from './shared-counters.ts';
 export type { AcquireResult, CounterSlot, SharedCounters } from './shared-counters.ts';
 export type { PluginApiReply, PluginApiRequest, PluginApiRoute } from './plugin-api.ts';
+export { InProcessDictionaries, PROCESS_DICTIONARIES } from './shared-dict.ts';
+export type { SharedDictionaries } from './shared-dict.ts';

@@ -16,6 +16,7 @@ import { ServiceApi, ServiceRequestApi, ServiceResponseApi } from './service.ts'
 import { createPluginLog, type PluginLog } from './log.ts';
 import { UNAVAILABLE_DB, type PdkDb } from './db.ts';
 import { PROCESS_COUNTERS, type SharedCounters } from './shared-counters.ts';
+import { PROCESS_DICTIONARIES, type SharedDictionaries } from './shared-dict.ts';
 
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
 /**
@@ -56,6 +57,8 @@ export interface PdkEnvironment {
   db?: PdkDb;
   /** kong.counters: the node's shared counters (the primary's over IPC); this process's when absent. */
   counters?: SharedCounters;
+  /** kong.dictionaries: the node's shared dictionaries (the primary's over IPC); this process's when absent. */
+  dictionaries?: SharedDictionaries;
 }
 
 /**
@@ -107,6 +110,8 @@ export interface NodePdk {
   db: PdkDb;
   /** Node-wide atomic counters (Kong's shared dict for rate limiting), shared by all workers. */
   counters: SharedCounters;
+  /** Node-wide key/value dictionaries with expiry (Kong's lua_shared_dict), shared by all workers. */
+  dictionaries: SharedDictionaries;
 }
 
 /**
@@ -155,6 +160,7 @@ export function createNodePdk(environment: PdkEnvironment, pluginName: string): 
     version_num: versionNumber(KONG_VERSION),
     db: environment.db ?? UNAVAILABLE_DB,
     counters: environment.counters ?? PROCESS_COUNTERS,
+    dictionaries: environment.dictionaries ?? PROCESS_DICTIONARIES,
   };
 }
 
@@ -202,6 +208,7 @@ export function pdkForPlugin(base: Pdk, ctx: PluginRequestContext, pluginName: s
     version_num: base.version_num,
     db: base.db,
     counters: base.counters,
+    dictionaries: base.dictionaries,
     log,
     ctx: { shared: ctx.shared, plugin: ctx.pluginContext(pluginName) },
   };

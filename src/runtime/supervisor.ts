@@ -13,7 +13,7 @@ import type { EntitySet } from '../entities/types.ts';
 import type { PrimaryToWorker, WorkerToPrimary } from './messages.ts';
 import { HealthRouter } from './health-router.ts';
 import { pruneVersionFiles, versionFile, writeConfigContent, type ConfigRef } from './config-files.ts';
-import { InProcessCounters } from '../pdk/index.ts';
+import { InProcessCounters, InProcessDictionaries } from '../pdk/index.ts';
 import { serveSharedCounters } from './shared-counters.ts';
 import { MetricsAggregator } from './metrics-primary.ts';
 
@@ -48,6 +48,8 @@ export class Supervisor {
   private stopping = false;
   /** The node's shared counters (kong.counters): owned here so every worker counts in one place. */
   private readonly counters = new InProcessCounters();
+  /** The node's shared dictionaries (kong.dictionaries, e.g. proxy-cache's memory strategy). */
+  private readonly dictionaries = new InProcessDictionaries();
   /** Node-wide /metrics: a scrape asks every live worker for its prometheus counters. */
   private readonly metrics = new MetricsAggregator(() => this.slots.flatMap((slot) => (slot.child && slot.ready ? [{ id: slot.id, child: slot.child }] : [])));
   private readonly versionWaiters: Array<{ version: number; resolve: () => void }> = [];
@@ -125,7 +127,7 @@ export class Supervisor {
     });
     slot.child = child;
     slot.ready = false;
-    serveSharedCounters(child, this.counters);
+    serveSharedCounters(child, this.counters, this.dictionaries);
     this.metrics.attach(child);
     this.health.attach(slot.id, child);
     slot.startedAt = Date.now();

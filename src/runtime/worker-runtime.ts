@@ -104,7 +104,6 @@ export class WorkerRuntime {
       logger,
       availablePlugins: () => (this.registry === null ? {} : availablePluginsOf(this.registry)),
       pluginEndpoints: () => (this.registry?.plugins ?? []).flatMap((plugin) => plugin.definition.api ?? []),
-      pluginEndpoints: () => (this.registry?.plugins ?? []).flatMap((plugin) => plugin.definition.api ?? []),
       metrics: (node) => this.workerMetrics().render(node),
       upstreamHealth: this.health.admin,
     });
@@ -224,6 +223,7 @@ export class WorkerRuntime {
       loadConsumer: (key, byUsername) => this.loadConsumer(key, byUsername),
       upstreamExists: (name) => names.has(name),
       counters: this.counters,
+      dictionaries: this.counters?.dictionaries,
       // kong.db for credential plugins: the current store (DB-less swaps it with every config).
       db: currentStoreDb(() => this.store),
     };

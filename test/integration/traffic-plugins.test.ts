@@ -2,7 +2,7 @@
 // endpoints, request/response-transformer, redirect, correlation-id and response-ratelimiting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts';
 
 let upstream: Server;
@@ -56,11 +56,29 @@ before(async () => {
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   upstreamPort = (upstream.address() as { port: number }).port;
-  gateway = await startGatewayProcess({ kongYml: kongYml() });
+  gateway = await startGatewayProcess({ kongYml: kongYml(), workers: 2 });
 });
 after(async () => {
   await gateway?.stop();
   await new Promise<void>((resolve) => upstream.close(() => resolve()));
+});
+
+/** A GET on its own connection, so SO_REUSEPORT spreads requests over both workers. */
+function freshGet(url: string): Promise<{ status: number; cacheStatus: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    httpRequest(url, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, cacheStatus: res.headers['x-cache-status'] as string | undefined }));
+    }).on('error', reject).end();
+  });
+}
+
+test('proxy-cache: one cache per node — after a Miss every worker hits; a purge reaches every worker', async () => {
+  assert.equal((await freshGet(`${gateway.proxyUrl}/cache/shared`)).cacheStatus, 'Miss');
+  const hits = await Promise.all(Array.from({ length: 12 }, () => freshGet(`${gateway.proxyUrl}/cache/shared`)));
+  assert.deepEqual(hits.map((hit) => hit.cacheStatus), Array(12).fill('Hit'));
+  assert.equal((await fetch(`${gateway.adminUrl}/proxy-cache`, { method: 'DELETE' })).status, 204);
+  assert.equal((await freshGet(`${gateway.proxyUrl}/cache/shared`)).cacheStatus, 'Miss');
 });
 
 test('proxy-cache: Miss then Hit over HTTP; the Admin API shows and purges the entry', async () => {

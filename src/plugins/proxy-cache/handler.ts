@@ -56,7 +56,13 @@ async function access(kong: Pdk, conf: ProxyCacheConf): Promise<void> {
   setHeader(kong, conf, 'X-Cache-Key', key);
   const state = kong.ctx.plugin as State;
   const dictionary = conf.memory.dictionary_name;
-  const cached = fetchResponse(dictionary, key);
+  let cached;
+  try {
+    cached = await fetchResponse(kong.dictionaries, dictionary, key);
+  } catch (error) {
+    // Kong: a strategy error is logged and the request goes upstream uncached.
+    return kong.log.err(error instanceof Error ? error.message : String(error));
+  }
   if (cached === null) {
     // RFC 7234 §5.2.1.7: a client that only wants cached data gets 504 on a miss.
     if (conf.cache_control && directives['only-if-cached']) return kong.response.exit(504);
@@ -64,7 +70,7 @@ async function access(kong: Pdk, conf: ProxyCacheConf): Promise<void> {
     return refresh(kong, conf, state, key, 'Miss');
   }
   if (cached.version !== CACHE_VERSION) {
-    purgeResponse(dictionary, key);
+    await purgeResponse(kong.dictionaries, dictionary, key);
     return refresh(kong, conf, state, key, 'Bypass');
   }
   const age = nowSeconds() - cached.timestamp;
@@ -124,10 +130,10 @@ function bodyFilter(kong: Pdk, conf: ProxyCacheConf): void {
   if (!eof) return;
   const body = Buffer.concat(state.chunks);
   const ttl = state.ttl ?? 300;
-  storeResponse(conf.memory.dictionary_name, state.key, {
+  storeResponse(kong.dictionaries, conf.memory.dictionary_name, state.key, {
     status: state.status ?? 200, headers: state.headers ?? {}, body, body_len: body.length,
     timestamp: nowSeconds(), ttl, version: CACHE_VERSION, req_body: state.requestBody ?? '',
-  }, conf.storage_ttl ?? ttl);
+  }, conf.storage_ttl ?? ttl).catch((error: unknown) => kong.log.err('could not store the response: ', error instanceof Error ? error.message : String(error)));
   state.chunks = undefined;
 }
 
@@ -137,8 +143,8 @@ export const plugin = definePlugin({
   priority: 100,
   schema: proxyCacheSchema,
   api: proxyCacheApi,
-  prepare(conf, _kong, row?: Plugin) {
-    if (row !== undefined) rememberInstance(row.id, conf.memory.dictionary_name);
+  prepare(conf, kong, row?: Plugin) {
+    if (row !== undefined) rememberInstance(row.id, conf.memory.dictionary_name, kong.dictionaries);
     return conf;
   },
   access,

@@ -1,6 +1,7 @@
-// The memory strategy (kong/plugins/proxy-cache/strategies/memory.lua): cached responses per
-// dictionary name, each expiring after its storage ttl. Held in this process, shared by every
-// proxy-cache plugin instance using the same dictionary (as Kong shares one shm).
+// The memory strategy (kong/plugins/proxy-cache/strategies/memory.lua): cached responses in a
+// node-wide shared dictionary (kong.dictionaries, Kong's lua_shared_dict `kong_db_cache` by
+// default), so every worker of the node sees the same entries and a purge reaches them all.
+import type { SharedDictionaries } from '../../pdk/index.ts';
 
 /**
  * A cached response as Kong stores it (and the Admin API shows it).
@@ -22,58 +23,45 @@ export interface CachedResponse {
 /** Kong's CACHE_VERSION: entries of another format are purged on read. */
 export const CACHE_VERSION = 1;
 
-interface Slot { value: CachedResponse; expiresAt: number }
-
-const dictionaries = new Map<string, Map<string, Slot>>();
-
-function dictionary(name: string): Map<string, Slot> {
-  let found = dictionaries.get(name);
-  if (found === undefined) dictionaries.set(name, (found = new Map()));
-  return found;
-}
+/** Dictionary entries are namespaced so proxy-cache never collides with other users of a dictionary. */
+const entryKey = (key: string): string => `proxy-cache:${key}`;
 
 /**
  * Stores `value` under `key` for `ttlSeconds`.
  * @example
- * storeResponse('kong_db_cache', key, entry, 300);
+ * await storeResponse(kong.dictionaries, 'kong_db_cache', key, entry, 300);
  */
-export function storeResponse(dictionaryName: string, key: string, value: CachedResponse, ttlSeconds: number): void {
-  dictionary(dictionaryName).set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+export function storeResponse(dictionaries: SharedDictionaries, dictionary: string, key: string, value: CachedResponse, ttlSeconds: number): Promise<void> {
+  return dictionaries.set(dictionary, entryKey(key), value, ttlSeconds);
 }
 
 /**
  * The live entry for `key`, or null ("request object not in cache").
  * @example
- * const hit = fetchResponse('kong_db_cache', key);
+ * const hit = await fetchResponse(kong.dictionaries, 'kong_db_cache', key);
  */
-export function fetchResponse(dictionaryName: string, key: string): CachedResponse | null {
-  const slots = dictionary(dictionaryName);
-  const slot = slots.get(key);
-  if (slot === undefined) return null;
-  if (slot.expiresAt <= Date.now()) {
-    slots.delete(key);
-    return null;
-  }
-  return slot.value;
+export async function fetchResponse(dictionaries: SharedDictionaries, dictionary: string, key: string): Promise<CachedResponse | null> {
+  const entry = await dictionaries.get(dictionary, entryKey(key)) as CachedResponse | null;
+  if (entry === null || entry === undefined) return null;
+  // Across IPC a Buffer arrives as a plain Uint8Array view.
+  const body = entry.body as Uint8Array;
+  return Buffer.isBuffer(body) ? entry : { ...entry, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
 }
 
 /**
  * Removes one entry; true when it was there.
  * @example
- * purgeResponse('kong_db_cache', key);
+ * await purgeResponse(kong.dictionaries, 'kong_db_cache', key);
  */
-export function purgeResponse(dictionaryName: string, key: string): boolean {
-  const slots = dictionary(dictionaryName);
-  const live = fetchResponse(dictionaryName, key) !== null;
-  slots.delete(key);
-  return live;
+export function purgeResponse(dictionaries: SharedDictionaries, dictionary: string, key: string): Promise<boolean> {
+  return dictionaries.delete(dictionary, entryKey(key));
 }
 
 /**
- * Empties a dictionary (DELETE /proxy-cache).
+ * Empties a dictionary (DELETE /proxy-cache; Kong's memory strategy flushes its whole dictionary).
  * @example
- * flushResponses('kong_db_cache');
+ * await flushResponses(kong.dictionaries, 'kong_db_cache');
  */
-export function flushResponses(dictionaryName: string): void {
-  dictionary(dictionaryName).clear();
+export function flushResponses(dictionaries: SharedDictionaries, dictionary: string): Promise<void> {
+  return dictionaries.flush(dictionary);
 }
