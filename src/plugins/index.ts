@@ -38,6 +38,7 @@ import { plugin as responseRatelimiting } from './response-ratelimiting/handler.
 import { plugin as proxyCache } from './proxy-cache/handler.ts';
 import { plugin as openTelemetry } from './opentelemetry/handler.ts';
 import { plugin as zipkin } from './zipkin/handler.ts';
+import { plugin as grpcWeb } from './grpc-web/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -77,4 +78,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   proxyCache,
   openTelemetry,
   zipkin,
+  grpcWeb,
 ];

@@ -53,7 +53,7 @@ export function handleProxyRequest(
     return;
   }
   if (isGrpcService(ctx.service!)) {
-    new GrpcExchange(ctx, options.grpcSessions ?? defaultGrpcSessions(snapshot.settings.upstream_keepalive_idle_timeout * 1000)).start();
+    new GrpcExchange(ctx, options.grpcSessions ?? defaultGrpcSessions(snapshot.settings)).start();
     return;
   }
   new UpstreamExchange(ctx, options.pools, upstreamBody(req, snapshot.settings.client_max_body_size)).start();

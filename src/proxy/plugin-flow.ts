@@ -10,6 +10,7 @@ import { upstreamBody } from './body-limit.ts';
 import type { ProxyContext } from './context.ts';
 import type { FlowOptions, UpgradeRequest } from './flow.ts';
 import { UpstreamExchange } from './forward.ts';
+import { defaultGrpcSessions, GrpcExchange, isGrpcService } from './grpc/index.ts';
 import { PluginResponse } from './plugin-response.ts';
 import { checkRouteProtocol, matchRoute, NO_ROUTE_MESSAGE, NO_SERVICE_MESSAGE, prepareUpstream, refusalResponse } from './route-checks.ts';
 import { tunnelWebSocket } from './websocket.ts';
@@ -88,6 +89,13 @@ async function drive(ctx: ProxyContext, run: PluginRun, response: PluginResponse
   }
   const view = pluginContext.request as IncomingRequestView;
   const body = pluginContext.upstream.body ?? view.bufferedBody ?? upstreamBody(ctx.req, ctx.snapshot.settings.client_max_body_size);
+  if (isGrpcService(ctx.service!)) {
+    const replaced = pluginContext.upstream.body ?? view.bufferedBody ?? null;
+    const call = new GrpcExchange(ctx, options.grpcSessions ?? defaultGrpcSessions(ctx.snapshot.settings), replaced === null ? null : Buffer.from(replaced), response);
+    response.exchange = call;
+    call.start();
+    return;
+  }
   const exchange = new UpstreamExchange(ctx, options.pools, body, response);
   response.exchange = exchange;
   exchange.start();

@@ -17,7 +17,7 @@ const EMPTY = Buffer.alloc(0);
 
 export class PluginResponse implements ResponseSink {
   /** The upstream exchange, once the request was sent upstream. */
-  exchange: UpstreamExchange | null = null;
+  exchange: Pick<UpstreamExchange, 'abandon'> | null = null;
   private readonly ctx: ProxyContext;
   private controller: DispatchController | null = null;
   /** Upstream head and body chunks while the `response` phase needs the whole body. */

@@ -4,6 +4,7 @@
 // Gateway failures become gRPC errors (§4.5). Retries follow Kong's balancer: a new peer only
 // while the call never reached an upstream (the request body is piped after the session connects).
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, IncomingHttpStatusHeader } from 'node:http2';
+import type { Dispatcher } from 'undici';
 import { constants as h2 } from 'node:http2';
 import type { Peer } from '../balancer/index.ts';
 import { BalancerError } from '../balancer/index.ts';
@@ -13,7 +14,8 @@ import { choosePeer, upstreamFor } from '../peer.ts';
 import type { UpstreamEntry } from '../snapshot.ts';
 import { buildUpstreamHeaders } from '../upstream-headers.ts';
 import { sniFor, upstreamHostHeader } from '../upstream-target.ts';
-import { GRPC_STATUS, sendGrpcError, sendGrpcHttpError } from './grpc-status.ts';
+import type { ResponseSink } from '../forward.ts';
+import { GRPC_STATUS, isGrpcRequest, isHttp2Request, sendGrpcError, sendGrpcHttpError } from './grpc-status.ts';
 import { parseGrpcTimeout } from './grpc-timeout.ts';
 import type { GrpcSessions } from './session-pool.ts';
 
@@ -55,10 +57,18 @@ export class GrpcExchange {
   private deadlineTimer: NodeJS.Timeout | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
   private balancerStartedAt = 0;
+  private readonly body: Buffer | null;
+  private readonly sink: ResponseSink | null;
 
-  constructor(ctx: ProxyContext, sessions: GrpcSessions) {
+  /**
+   * `body`: a request body a plugin replaced or read (null: the client's stream is piped);
+   * `sink`: the plugins' response phases (null: straight to the client).
+   */
+  constructor(ctx: ProxyContext, sessions: GrpcSessions, body: Buffer | null = null, sink: ResponseSink | null = null) {
     this.ctx = ctx;
     this.sessions = sessions;
+    this.body = body;
+    this.sink = sink;
     this.entry = upstreamFor(ctx);
     this.triesLeft = ctx.service!.retries;
     ctx.res.once('close', () => this.onClientClose());
@@ -149,6 +159,10 @@ export class GrpcExchange {
     stream.on('end', () => this.onEnd());
     stream.on('error', () => { /* reported through 'close' with its RST code */ });
     stream.on('close', () => this.onStreamClose());
+    if (this.body !== null) {
+      stream.end(this.body);
+      return;
+    }
     ctx.req.pipe(stream);
     ctx.req.on('error', () => stream.close(h2.NGHTTP2_CANCEL));
   }
@@ -186,14 +200,16 @@ export class GrpcExchange {
     for (const name of Object.keys(headers)) if (name.charCodeAt(0) !== 58) copy[name] = headers[name] as string | string[] | undefined;
     const out = prepareDownstreamHeaders(ctx, copy);
     // Kong's Via token names the protocol version it spoke to the client: `2` for gRPC (§4.2).
-    if (typeof out.via === 'string') out.via = out.via.replace(/1\.1 (kong\/\S+)$/, '2 $1');
-    ctx.res.writeHead(status, out);
+    if (typeof out.via === 'string' && isHttp2Request(ctx.req)) out.via = out.via.replace(/1\.1 (kong\/\S+)$/, '2 $1');
     ctx.responseStarted = true;
+    if (this.sink !== null) { this.sink.head(status, out, this.controllerFor(this.stream!)); return; }
+    ctx.res.writeHead(status, out);
   }
 
   private onData(chunk: Buffer): void {
     if (this.done) return;
     this.armReadTimer();
+    if (this.sink !== null) { this.sink.data(chunk, this.controllerFor(this.stream!)); return; }
     if (!this.ctx.res.write(chunk)) {
       // Backpressure: stop reading the upstream until the client drains.
       const stream = this.stream!;
@@ -209,12 +225,18 @@ export class GrpcExchange {
       const value = trailers[name];
       if (name.charCodeAt(0) !== 58 && value !== undefined) copy[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    this.ctx.res.addTrailers(copy);
+    // With plugins, the trailers become visible to kong.service.response.get_header at the
+    // end of the body, as nginx exposes them as $upstream_trailer_* (grpc-web reads them there).
+    const service = this.ctx.plugins?.ctx.serviceResponse;
+    if (service !== null && service !== undefined) Object.assign(service.headers, copy);
+    // Only an HTTP/2 client can receive trailers; an HTTP/1 client gets them through a plugin.
+    if (isHttp2Request(this.ctx.req)) this.ctx.res.addTrailers(copy);
   }
 
   private onEnd(): void {
     if (this.done) return;
     this.finish();
+    if (this.sink !== null && this.ctx.responseStarted) { this.sink.end(); return; }
     if (!this.ctx.res.headersSent) {
       // A stream that ended without any header block is a broken upstream answer.
       sendGrpcHttpError(this.ctx.res, this.ctx, 502);
@@ -249,7 +271,31 @@ export class GrpcExchange {
     if (this.done) return;
     this.finish();
     this.stream?.close(h2.NGHTTP2_CANCEL);
+    if (this.sink !== null && !this.ctx.res.headersSent && !isGrpcRequest(this.ctx.req)) {
+      // A bridged call (grpc-web, grpc-gateway): Kong's error page through the plugins' filters.
+      this.sink.gatewayError(status, message, message === undefined, false);
+      return;
+    }
     sendGrpcHttpError(this.ctx.res, this.ctx, status, message);
+  }
+
+  /** Stops the call because a plugin replaced the response. */
+  abandon(): void {
+    if (this.done) return;
+    this.finish();
+    this.stream?.close(h2.NGHTTP2_CANCEL);
+  }
+
+  /** The pause/resume/abort handle the plugin response phases expect from an upstream exchange. */
+  private controllerFor(stream: ClientHttp2Stream): Dispatcher.DispatchController {
+    return {
+      get aborted() { return stream.destroyed; },
+      get paused() { return stream.isPaused(); },
+      get reason() { return null; },
+      abort: () => this.abandon(),
+      pause: () => { stream.pause(); },
+      resume: () => { stream.resume(); },
+    };
   }
 
   private fail(grpcStatus: number, message: string): void {

@@ -3,6 +3,7 @@
 // peer (nginx's grpc_pass keeps one keepalive connection per peer the same way). Owned by the
 // process, so a config reload keeps warm sessions.
 import { connect, type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
+import type { Settings } from '../../config/types.ts';
 import type { Peer } from '../balancer/index.ts';
 
 export interface SessionKeyInput {
@@ -61,8 +62,8 @@ export class GrpcSessions {
 
 let shared: GrpcSessions | null = null;
 
-/** The process-wide gRPC sessions (created with the first caller's idle timeout). */
-export function defaultGrpcSessions(idleTimeout: number): GrpcSessions {
-  shared ??= new GrpcSessions(idleTimeout);
+/** The process-wide gRPC sessions; upstream_keepalive_idle_timeout is in seconds (kong.conf). */
+export function defaultGrpcSessions(settings: Pick<Settings, 'upstream_keepalive_idle_timeout'>): GrpcSessions {
+  shared ??= new GrpcSessions(settings.upstream_keepalive_idle_timeout * 1000);
   return shared;
 }
