@@ -38,7 +38,9 @@ export function handleProxyRequest(
 ): void {
   // HTTP/2 carries the Host in `:authority`; the router and Kong's `$host` read it as Host.
   if (req.headers.host === undefined && isHttp2Request(req)) req.headers.host = req.headers[':authority'] as string | undefined;
-  const ctx = new ProxyContext(snapshot, req, res, newRequestId(), options.scheme);
+  // A TLS listener shares the HTTP/1 server of its family: the connection tells the scheme.
+  const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? 'https' : options.scheme;
+  const ctx = new ProxyContext(snapshot, req, res, newRequestId(), scheme);
   if (!guard(ctx)) return;
   resolveForwarded(ctx);
   // One property read decides: without enabled plugins the passthrough path below runs as is.

@@ -125,7 +125,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       connectTimeout: service.connect_timeout,
       // Kong sends the upstream Host (without port) as SNI, so preserve_host also steers SNI.
       servername: sniFor(ctx.upstreamHost),
-      tlsVerify: service.tls_verify === true,
+      tls: ctx.snapshot.upstreamTls.get(service.id),
     });
     this.requestStarted = false;
     this.reported = false;

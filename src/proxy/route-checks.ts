@@ -27,8 +27,9 @@ class RouterRequestView implements RouterRequest {
     this.path = ctx.path;
     this.host = (req.headers.host ?? '').toLowerCase();
     this.port = ctx.hostPort;
-    // TLS listeners are not there yet; the TLS server name will be read from the socket then.
-    this.sni = undefined;
+    // Route `snis` only apply to TLS requests (kong-core §3.2): the client's server name, if any.
+    const servername = ctx.scheme === 'https' ? (req.socket as { servername?: string | false | null } | null)?.servername : undefined;
+    this.sni = typeof servername === 'string' && servername !== '' ? servername.toLowerCase() : undefined;
     this.scheme = ctx.scheme;
   }
 

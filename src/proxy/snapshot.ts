@@ -9,6 +9,9 @@ import type { Router, RouteWithService } from '../router/types.ts';
 import { createBalancer, type Balancer, type BalancerHealth, type BalancerOptions, type DnsResolver } from './balancer/index.ts';
 import { headerFlags, type HeaderFlags } from './header-flags.ts';
 import { TrustedIps } from './trusted-ips.ts';
+import { buildCertificateTable, EMPTY_CERTIFICATE_TABLE, type CertificateTable } from './tls/certificate-table.ts';
+import { protocolOptions } from './tls/cipher-suites.ts';
+import { buildUpstreamTls, type UpstreamTls } from './tls/upstream-tls.ts';
 
 export interface UpstreamEntry {
   upstream: Upstream;
@@ -30,6 +33,10 @@ export interface Snapshot {
   readonly resolver: DnsResolver | undefined;
   /** Plugin lookup table of this config version; `empty` keeps the passthrough path plugin-free. */
   readonly plugins: PluginTable;
+  /** SNI → certificate for the TLS listeners, built once per config version (kong-core §10.3). */
+  readonly certificates: CertificateTable;
+  /** Upstream TLS settings per service id (verify, depth, CA bundle, client certificate). */
+  readonly upstreamTls: ReadonlyMap<string, UpstreamTls>;
   /** Stops the balancers' background work; call once the snapshot is no longer served. */
   close(): void;
 }
@@ -76,6 +83,7 @@ export function buildSnapshot(entities: EntitySet, settings: Settings, version: 
 
   const configHash = createHash('md5').update(JSON.stringify(entities)).digest('hex');
   const router = compileRouter(entries);
+  const certificates = (entities.certificates?.length ?? 0) === 0 ? EMPTY_CERTIFICATE_TABLE : buildCertificateTable(entities, protocolOptions(settings));
   return {
     version,
     configHash,
@@ -87,6 +95,8 @@ export function buildSnapshot(entities: EntitySet, settings: Settings, version: 
     trustedIps: new TrustedIps(settings.trusted_ips),
     resolver: options.resolver,
     plugins: options.plugins ?? emptyPluginTable(version),
+    certificates,
+    upstreamTls: buildUpstreamTls(entities),
     close(): void {
       for (const entry of upstreams.values()) entry.balancer.close();
     },

@@ -4,6 +4,7 @@
 import { Pool } from 'undici';
 import type { Settings } from '../config/types.ts';
 import type { Peer } from './balancer/index.ts';
+import { PLAIN_UPSTREAM_TLS, type UpstreamTls } from './tls/upstream-tls.ts';
 
 export type PoolSettings = Pick<Settings, 'upstream_keepalive_pool_size' | 'upstream_keepalive_max_requests' | 'upstream_keepalive_idle_timeout'>;
 
@@ -13,7 +14,8 @@ export interface PoolKeyInput {
   connectTimeout: number;
   /** TLS server name (the upstream Host without port); undefined for IP literals. */
   servername: string | undefined;
-  tlsVerify: boolean;
+  /** The service's upstream TLS settings (snapshot.upstreamTls); default: no verification, no client certificate. */
+  tls?: UpstreamTls;
 }
 
 export class UpstreamPools {
@@ -28,7 +30,7 @@ export class UpstreamPools {
     const host = input.peer.host.includes(':') ? `[${input.peer.host}]` : input.peer.host;
     const origin = `${input.scheme}://${host}:${input.peer.port}`;
     const key = input.scheme === 'https'
-      ? `${origin}|${input.connectTimeout}|${input.servername ?? ''}|${input.tlsVerify ? 1 : 0}`
+      ? `${origin}|${input.connectTimeout}|${input.servername ?? ''}|${(input.tls ?? PLAIN_UPSTREAM_TLS).key}`
       : `${origin}|${input.connectTimeout}`;
     let pool = this.pools.get(key);
     if (pool === undefined) {
@@ -50,7 +52,7 @@ export class UpstreamPools {
       ...(maxRequests > 0 ? { maxRequestsPerClient: maxRequests } : {}),
       strictContentLength: true,
       connect: input.scheme === 'https'
-        ? { ...(input.servername === undefined ? {} : { servername: input.servername }), rejectUnauthorized: input.tlsVerify }
+        ? { ...(input.tls ?? PLAIN_UPSTREAM_TLS).connect, ...(input.servername === undefined ? {} : { servername: input.servername }) }
         : {},
     });
   }

@@ -2,9 +2,8 @@
 // configured listeners. A configuration swap replaces both references at once; requests in
 // flight keep the snapshot they started with.
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../core/logger.ts';
-import type { ListenAddress, Settings } from '../config/types.ts';
+import type { Settings } from '../config/types.ts';
 import type { EntitySet } from '../entities/types.ts';
 import type { Store } from '../store/types.ts';
 import { createMemoryStore } from '../store/memory/index.ts';
@@ -23,6 +22,7 @@ import type { PrimaryToWorker, WorkerToPrimary } from './messages.ts';
 import { proposalFile, readConfigContent, writeConfigContent, type ConfigRef } from './config-files.ts';
 import { IpcSharedCounters } from './shared-counters.ts';
 import { WorkerMetrics } from './metrics-worker.ts';
+import { Listeners } from './listeners.ts';
 import { targetHealthRows } from './metrics-targets.ts';
 
 type InitMessage = Extract<PrimaryToWorker, { type: 'init' }>;
@@ -43,7 +43,7 @@ export class WorkerRuntime {
   private readonly health: WorkerHealth;
   /** DB-less: the configuration this worker booted with (read from the primary's file). */
   private readonly initialEntities: EntitySet;
-  private readonly servers: Server[] = [];
+  private readonly listeners: Listeners;
   private nextRequestId = 1;
   private readonly pendingApplies = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private shuttingDown: Promise<void> | null = null;
@@ -72,6 +72,7 @@ export class WorkerRuntime {
     this.logger = createLogger(init.settings.log_level, { worker: init.workerId });
     this.health = new WorkerHealth(init.workerId === HEALTH_OWNER, () => this.snapshot.upstreams.values(), (envelope) => this.send(envelope));
     this.init = init;
+    this.listeners = new Listeners(init.settings, this.logger, init.workerId === 0);
     this.initialEntities = init.settings.database === 'off' ? readConfigContent(init.config.file).entities : emptyEntitySet();
     // Placeholders until start(): DB-less serves the primary's config, a database its own rows.
     this.store = createMemoryStore(this.initialEntities);
@@ -115,9 +116,10 @@ export class WorkerRuntime {
       logger,
       metrics: (node) => this.workerMetrics().render(node),
     });
-    await this.listenAll(proxy, settings.proxy_listen, 'proxy');
-    await this.listenAll(admin, settings.admin_listen, 'admin');
-    await this.listenAll(status, settings.status_listen, 'status');
+    // Proxy TLS listeners pick certificates from the snapshot being served (hot reload).
+    await this.listeners.bind({ kind: 'proxy', name: 'proxy', addresses: settings.proxy_listen, makeServer: proxy, certificates: () => this.snapshot.certificates });
+    await this.listeners.bind({ kind: 'admin', name: 'admin', addresses: settings.admin_listen, makeServer: admin });
+    await this.listeners.bind({ kind: 'status', name: 'status', addresses: settings.status_listen, makeServer: status });
   }
 
   private workerMetrics(): WorkerMetrics {
@@ -152,32 +154,12 @@ export class WorkerRuntime {
   /** Stop accepting, let requests in flight finish (closing idle keep-alive sockets), then resolve. */
   shutdown(timeoutMs: number): Promise<void> {
     if (this.shuttingDown) return this.shuttingDown;
-    this.shuttingDown = this.drain(timeoutMs).then(async () => {
+    this.shuttingDown = this.listeners.drain(timeoutMs).then(async () => {
       this.follower?.stop();
       this.health.close();
       await this.store.close().catch(() => undefined);
     });
     return this.shuttingDown;
-  }
-
-  private drain(timeoutMs: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      let open = this.servers.length;
-      if (open === 0) { resolve(); return; }
-      const deadline = setTimeout(() => {
-        for (const server of this.servers) server.closeAllConnections();
-      }, timeoutMs);
-      const sweeper = setInterval(() => {
-        for (const server of this.servers) server.closeIdleConnections();
-      }, 100);
-      for (const server of this.servers) {
-        server.close(() => {
-          open -= 1;
-          if (open === 0) { clearTimeout(deadline); clearInterval(sweeper); resolve(); }
-        });
-        server.closeIdleConnections();
-      }
-    });
   }
 
   private applyLocally(config: ConfigRef): void {
@@ -256,34 +238,4 @@ export class WorkerRuntime {
       this.send({ type: 'config:apply', workerId: this.workerId, requestId, hash, file });
     });
   }
-
-  /** One server per address: a node:http server listens on one socket. */
-  private async listenAll(makeServer: () => Server, addresses: ListenAddress[], name: string): Promise<void> {
-    for (const address of addresses) {
-      if (address.ssl) {
-        // TLS listeners arrive with the TLS issue; say so instead of silently serving plain HTTP there.
-        if (this.workerId === 0) this.logger.warn(`${name} listener ${address.host}:${address.port} has 'ssl': TLS listeners are not supported yet; skipped`);
-        continue;
-      }
-      const server = makeServer();
-      await listenOne(server, address, name);
-      this.servers.push(server);
-      const bound = server.address() as AddressInfo | null;
-      if (this.workerId === 0) this.logger.notice(`${name} listening on ${address.host}:${bound?.port ?? address.port}`);
-    }
-  }
 }
-
-function listenOne(server: Server, address: ListenAddress, name: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      reject(new Error(`could not listen on ${address.host}:${address.port} for ${name}: ${error.code ?? error.message}`));
-    };
-    server.once('error', onError);
-    server.listen({ host: address.host, port: address.port, reusePort: true, backlog: address.backlog ?? 511, ipv6Only: address.ipv6only ?? false }, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
