@@ -52,7 +52,7 @@ export class UpstreamPools {
       ...(maxRequests > 0 ? { maxRequestsPerClient: maxRequests } : {}),
       strictContentLength: true,
       connect: input.scheme === 'https'
-        ? { ...(input.tls ?? PLAIN_UPSTREAM_TLS).connect, ...(input.servername === undefined ? {} : { servername: input.servername }) }
+        ? (input.tls ?? PLAIN_UPSTREAM_TLS).connectOptions(input.servername)
         : {},
     });
   }

@@ -11,4 +11,4 @@ export type { HelloFacts } from './client-hello.ts';
 export { createHttp2Bridge, createSecureListener } from './secure-listener.ts';
 export type { DrainableServer, SecureListenerOptions } from './secure-listener.ts';
 export { buildUpstreamTls, intermediatesOf, PLAIN_UPSTREAM_TLS } from './upstream-tls.ts';
-export type { UpstreamTls, UpstreamTlsEntities } from './upstream-tls.ts';
+export type { UpstreamConnectOptions, UpstreamTls, UpstreamTlsEntities } from './upstream-tls.ts';

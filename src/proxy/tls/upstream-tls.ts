@@ -11,21 +11,27 @@ import type { EntitySet, Service } from '../../entities/types.ts';
 export interface UpstreamTls {
   /** Stable identity of these settings (part of the pool key). */
   readonly key: string;
-  /** Options for tls.connect (through undici's `connect`). */
-  readonly connect: {
-    rejectUnauthorized: boolean;
-    ca?: string[];
-    cert?: string;
-    key?: string;
-    checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
-  };
+  /** Options for tls.connect (through undici's `connect`) towards `servername` (none for IP literals). */
+  connectOptions(servername: string | undefined): UpstreamConnectOptions;
+}
+
+export interface UpstreamConnectOptions {
+  rejectUnauthorized: boolean;
+  servername?: string;
+  ca?: string[];
+  cert?: string;
+  key?: string;
+  checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
 }
 
 export type UpstreamTlsEntities = Pick<EntitySet, 'services' | 'certificates' | 'ca_certificates' | 'upstreams'>;
 
 const NGINX_VERIFY_DEPTH = 1;
 
-export const PLAIN_UPSTREAM_TLS: UpstreamTls = { key: 'default', connect: { rejectUnauthorized: false } };
+export const PLAIN_UPSTREAM_TLS: UpstreamTls = {
+  key: 'default',
+  connectOptions: (servername) => (servername === undefined ? { rejectUnauthorized: false } : { rejectUnauthorized: false, servername }),
+};
 
 /**
  * OpenSSL's verify depth: how many intermediate CAs may sit between the peer certificate and the
@@ -46,9 +52,13 @@ export function intermediatesOf(cert: PeerCertificate & { issuerCertificate?: Pe
   return count;
 }
 
-function depthChecker(depth: number): (hostname: string, cert: PeerCertificate) => Error | undefined {
+/**
+ * nginx checks the name it sent as SNI (proxy_ssl_name = the upstream Host); node:tls would check
+ * the connected address (the balancer's IP), so the expected name is bound here.
+ */
+function identityChecker(servername: string | undefined, depth: number): (hostname: string, cert: PeerCertificate) => Error | undefined {
   return (hostname, cert) => {
-    const identity = checkServerIdentity(hostname, cert);
+    const identity = checkServerIdentity(servername ?? hostname, cert);
     if (identity !== undefined) return identity;
     const intermediates = intermediatesOf(cert);
     if (intermediates > depth) return new Error(`certificate chain too long: ${intermediates} intermediate certificates, tls_verify_depth is ${depth}`);
@@ -75,14 +85,18 @@ export function buildUpstreamTls(entities: UpstreamTlsEntities): Map<string, Ups
       .digest('hex').slice(0, 32);
     let tls = shared.get(identity);
     if (tls === undefined) {
+      const base = {
+        rejectUnauthorized: verify,
+        ...(cas.length > 0 ? { ca: cas } : {}),
+        ...(client === undefined ? {} : { cert: client.cert, key: client.key }),
+      };
       tls = {
         key: identity,
-        connect: {
-          rejectUnauthorized: verify,
-          ...(cas.length > 0 ? { ca: cas } : {}),
-          ...(client === undefined ? {} : { cert: client.cert, key: client.key }),
-          ...(verify ? { checkServerIdentity: depthChecker(depth) } : {}),
-        },
+        connectOptions: (servername) => ({
+          ...base,
+          ...(servername === undefined ? {} : { servername }),
+          ...(verify ? { checkServerIdentity: identityChecker(servername, depth) } : {}),
+        }),
       };
       shared.set(identity, tls);
     }
