@@ -39,6 +39,7 @@ import { plugin as proxyCache } from './proxy-cache/handler.ts';
 import { plugin as openTelemetry } from './opentelemetry/handler.ts';
 import { plugin as zipkin } from './zipkin/handler.ts';
 import { plugin as grpcWeb } from './grpc-web/handler.ts';
+import { plugin as grpcGateway } from './grpc-gateway/handler.ts';
 
 export const bundledPlugins: AnyPluginDefinition[] = [
   keyAuth,
@@ -79,4 +80,5 @@ export const bundledPlugins: AnyPluginDefinition[] = [
   openTelemetry,
   zipkin,
   grpcWeb,
+  grpcGateway,
 ];
