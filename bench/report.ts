@@ -217,7 +217,7 @@ export function renderMarkdown(report: BenchReport): string {
     method.quietWaitSeconds > 0 && method.proxyCpus !== null
       ? `- Before each measured run the harness waits up to ${method.quietWaitSeconds} s for CPU ${method.proxyCpus} to be under ${Math.round(method.quietMaxShare * 100)} % busy (other work on a shared machine).`
       : '- No waiting for an idle proxy CPU before the runs (--quiet-wait 0 or no pinning).',
-    `- A proxy run during which other processes took more than ${Math.round(method.maxForeignShare * 100)} % of its CPU is measured again (at most ${method.runs} redos per system and scenario); "(n redone)" counts them.`,
+    `- A proxy run during which other processes took more than ${Math.round(method.maxForeignShare * 100)} % of its CPU is measured again (at most ${method.runs} redos per system and scenario); the medians use the ${method.runs} least disturbed runs, "(n redone)" counts the others.`,
     '- Ratios are req/s ratios (large-body: MB/s of response body). "÷ nginx proxy" is the practical target.',
     '',
     '## Results',
