@@ -1,13 +1,14 @@
 // The worker's listeners: one server per configured address (reusePort), plain or TLS. TLS
 // addresses (the `ssl` flag) get a TLS front on the same HTTP/1 server, with ALPN h2 when also
-// flagged `http2` (kong-core §7); proxy listeners read certificates from the served snapshot.
+// flagged `http2` (kong-core §7); proxy listeners read certificates from the served snapshot. A
+// plain address flagged `http2` also takes HTTP/2 with prior knowledge (h2c).
 // Draining stops accepting, closes idle keep-alive connections every 100 ms and cuts the rest at
 // the deadline.
 import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { ListenAddress, Settings } from '../config/types.ts';
 import type { Logger } from '../core/logger.ts';
-import { createSecureListener, type CertificateTable, type DrainableServer, type ListenerKind } from '../proxy/tls/index.ts';
+import { createCleartextListener, createSecureListener, type CertificateTable, type DrainableServer, type ListenerKind } from '../proxy/tls/index.ts';
 
 export interface ListenerGroup {
   kind: ListenerKind;
@@ -41,11 +42,11 @@ export class Listeners {
       const http1 = group.makeServer();
       const entry: DrainableServer = address.ssl
         ? createSecureListener(this.settings, http1, { kind: group.kind, http2: address.http2, ...(group.certificates === undefined ? {} : { certificates: group.certificates }) })
-        : plainServer(http1);
+        : address.http2 ? createCleartextListener(this.settings, http1) : plainServer(http1);
       await listenOne(entry.server, address, group.name);
       this.bound.push(entry);
       const port = (entry.server.address() as AddressInfo | null)?.port ?? address.port;
-      const flags = [address.ssl ? 'ssl' : '', address.ssl && address.http2 ? 'http2' : ''].filter((flag) => flag !== '').join(' ');
+      const flags = [address.ssl ? 'ssl' : '', address.http2 ? 'http2' : ''].filter((flag) => flag !== '').join(' ');
       if (this.announce) this.logger.notice(`${group.name} listening on ${address.host}:${port}${flags === '' ? '' : ` (${flags})`}`);
     }
   }

@@ -50,10 +50,12 @@ export function httpsGet(port: number, path: string, options: { servername?: str
   });
 }
 
-/** An HTTP/2 request over TLS with ALPN h2 (fresh session). */
-export function http2Get(port: number, path: string, options: { servername?: string; authority?: string; headers?: Record<string, string> } = {}): Promise<TlsResponse> {
+/** An HTTP/2 request over TLS with ALPN h2, or h2c with prior knowledge for `scheme: 'http'` (fresh session). */
+export function http2Get(
+  port: number, path: string, options: { servername?: string; authority?: string; headers?: Record<string, string>; scheme?: 'http' | 'https'; body?: string } = {},
+): Promise<TlsResponse> {
   return new Promise((resolve, reject) => {
-    const session = http2Connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false, ALPNProtocols: ['h2'], ...(options.servername === undefined ? {} : { servername: options.servername }) });
+    const session = http2Connect(`${options.scheme ?? 'https'}://127.0.0.1:${port}`, { rejectUnauthorized: false, ALPNProtocols: ['h2'], ...(options.servername === undefined ? {} : { servername: options.servername }) });
     session.on('error', reject);
     const stream = session.request({ ':path': path, ':authority': options.authority ?? options.servername ?? '127.0.0.1', ...(options.headers ?? {}) });
     let headers: IncomingHttpHeaders = {};
@@ -66,6 +68,6 @@ export function http2Get(port: number, path: string, options: { servername?: str
       session.close();
       resolve({ status: Number(headers[':status']), headers: headers as TlsResponse['headers'], body: Buffer.concat(chunks).toString(), alpn: alpn as string });
     });
-    stream.end();
+    stream.end(options.body);
   });
 }

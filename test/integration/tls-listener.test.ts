@@ -21,7 +21,7 @@ import { handshake, http2Get, httpsGet } from './tls-client.ts';
 describe('TLS proxy listener', () => {
   const factory = new CertificateFactory();
   const prefix = mkdtempSync(join(tmpdir(), 'portico-tls-prefix-'));
-  const settings = testSettings({ prefix, proxy_listen: '127.0.0.1:0 ssl http2, 127.0.0.1:0', admin_listen: '127.0.0.1:0 ssl' });
+  const settings = testSettings({ prefix, proxy_listen: '127.0.0.1:0 ssl http2, 127.0.0.1:0, 127.0.0.1:0 http2', admin_listen: '127.0.0.1:0 ssl' });
   const logger = createLogger('crit');
   const pools = new UpstreamPools(settings);
   let upstream: Upstream;
@@ -29,6 +29,7 @@ describe('TLS proxy listener', () => {
   let snapshot: Snapshot;
   let tlsPort = 0;
   let plainPort = 0;
+  let h2cPort = 0;
   let adminPort = 0;
   let routes: Route[];
   let certs: Record<'exact' | 'left' | 'right' | 'catchAll' | 'dualRsa' | 'dualEc' | 'reloaded', Pem>;
@@ -68,7 +69,7 @@ describe('TLS proxy listener', () => {
     listeners = new Listeners(settings, logger, false);
     await listeners.bind({ kind: 'proxy', name: 'proxy', addresses: settings.proxy_listen, makeServer: () => createProxyServer(settings, () => snapshot, logger, { pools }), certificates: () => snapshot.certificates });
     await listeners.bind({ kind: 'admin', name: 'admin', addresses: settings.admin_listen, makeServer: () => createServer((_req, res) => res.end('admin')) });
-    [tlsPort, plainPort, adminPort] = listeners.ports() as [number, number, number];
+    [tlsPort, plainPort, h2cPort, adminPort] = listeners.ports() as [number, number, number, number];
   });
 
   after(async () => {
@@ -130,6 +131,27 @@ describe('TLS proxy listener', () => {
     // Kong's headers come back over h2 without HTTP/1 connection headers.
     assert.equal(res.headers.connection, undefined);
     assert.match(String(res.headers.via), /kong\//);
+  });
+
+  it('streams an HTTP/2 request body upstream with its content-length', async () => {
+    const body = 'x'.repeat(100_000);
+    const res = await http2Get(tlsPort, '/any', { servername: 'api.test', headers: { ':method': 'POST', 'content-length': String(body.length) }, body });
+    assert.equal(res.status, 200);
+    const seen = upstream.requests.at(-1)!;
+    assert.deepEqual([seen.method, seen.body.length, seen.headers['content-length']], ['POST', body.length, String(body.length)]);
+  });
+
+  it('takes h2c with prior knowledge and HTTP/1.1 on a plain listener flagged http2', async () => {
+    const h2c = await http2Get(h2cPort, '/any', { scheme: 'http', authority: 'api.test' });
+    assert.equal(h2c.status, 200);
+    const seen = upstream.requests.at(-1)!;
+    assert.match(String(seen.headers.via), /^2 kong\//);
+    assert.equal(seen.headers['x-forwarded-proto'], 'http');
+    const h1 = await send(h2cPort, '/any', { headers: { Host: 'api.test' } });
+    assert.equal(h1.status, 200);
+    assert.match(String(upstream.requests.at(-1)!.headers.via), /^1\.1 kong\//);
+    // Not an HTTP/2 listener: a preface is just a bad HTTP/1 request there.
+    await assert.rejects(http2Get(plainPort, '/any', { scheme: 'http' }));
   });
 
   it('answers errors over HTTP/2 too (no route: 404 with Kong body)', async () => {

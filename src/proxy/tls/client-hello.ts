@@ -5,6 +5,7 @@
 // between two pairs of one context: ECDSA when the client's signature algorithms (and, below
 // TLS 1.3, cipher suites) allow it, else RSA.
 import type { Socket } from 'node:net';
+import { peekSocket } from './socket-peek.ts';
 
 const HANDSHAKE = 0x16;
 const CLIENT_HELLO = 0x01;
@@ -87,28 +88,11 @@ type PeekedSocket = Socket & { [HELLO]?: Buffer };
  * `timeoutMs` or at the size cap, so a slow or odd client costs nothing extra.
  */
 export function peekClientHello(socket: Socket, timeoutMs: number, next: () => void): void {
-  let buffered: Buffer = Buffer.alloc(0);
-  let done = false;
-  const finish = (): void => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    socket.off('data', onData);
-    socket.off('close', onClose);
-    socket.pause();
+  peekSocket(socket, timeoutMs, (buffered) => buffered[0] !== HANDSHAKE || buffered.length >= MAX_RECORD
+    || (buffered.length >= 5 && buffered.length >= 5 + buffered.readUInt16BE(3)), (buffered) => {
     (socket as PeekedSocket)[HELLO] = buffered;
-    if (buffered.length > 0) socket.unshift(buffered);
     next();
-  };
-  const onData = (chunk: Buffer): void => {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    const complete = buffered.length >= 5 && buffered.length >= 5 + buffered.readUInt16BE(3);
-    if (complete || buffered[0] !== HANDSHAKE || buffered.length >= MAX_RECORD) finish();
-  };
-  const onClose = (): void => { done = true; clearTimeout(timer); };
-  const timer = setTimeout(finish, timeoutMs);
-  socket.on('data', onData);
-  socket.once('close', onClose);
+  });
 }
 
 /** The peeked ClientHello facts of the raw socket under a server-side TLS socket. */

@@ -6,8 +6,8 @@
 // requests reach the same request handler. One port serves `h2` and `http/1.1`.
 import type { Server as HttpServer } from 'node:http';
 import { createServer as createHttp2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
-import type { Socket } from 'node:net';
-import { createServer as createTlsServer, type SecureContext, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import type { Server as NetServer, Socket } from 'node:net';
+import { createServer as createTlsServer, type SecureContext, type TLSSocket } from 'node:tls';
 import type { Settings } from '../../config/types.ts';
 import type { CertificateTable } from './certificate-table.ts';
 import { secureContextOf, secureContextOptions } from './certificate-table.ts';
@@ -26,7 +26,7 @@ export interface SecureListenerOptions {
 
 /** A bound server the worker can drain, whatever protocols it speaks. */
 export interface DrainableServer {
-  readonly server: TlsServer | HttpServer;
+  readonly server: NetServer;
   close(callback: () => void): void;
   closeIdleConnections(): void;
   closeAllConnections(): void;
@@ -104,20 +104,29 @@ export function createSecureListener(settings: Settings, http1: HttpServer, opti
     else http1.emit('connection', socket as Socket);
   });
   server.on('tlsClientError', (_error: Error, socket: TLSSocket) => socket.destroy());
+  return frontOf(server, http1, bridge?.sessions ?? null);
+}
+
+/**
+ * Drain handles for a listening front that feeds connections to `http1` (never listening
+ * itself) and, when bridged, to HTTP/2 sessions.
+ */
+export function frontOf(server: NetServer, http1: HttpServer, sessions: ReadonlySet<Http2Session> | null): DrainableServer {
   // node:http tracks connections (and enforces its request timeouts) from 'listening' on.
   server.once('listening', () => http1.emit('listening'));
   return {
     server,
     close(callback) {
       server.close(() => callback());
-      for (const session of bridge?.sessions ?? []) session.close();
+      // GOAWAY: streams in flight finish, no new ones start.
+      for (const session of sessions ?? []) session.close();
       // Stops node:http's timeout sweeper; it never listened itself, so its own close errors.
       http1.close(() => undefined);
     },
     closeIdleConnections() { http1.closeIdleConnections(); },
     closeAllConnections() {
       http1.closeAllConnections();
-      for (const session of bridge?.sessions ?? []) session.destroy();
+      for (const session of sessions ?? []) session.destroy();
     },
   };
 }
