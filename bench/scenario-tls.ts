@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { renderUpstreamConf, startNginx, writeLargeBody } from './nginx.ts';
+import { renderProxyConf, renderUpstreamConf, startNginx, writeLargeBody } from './nginx.ts';
 import { porticoEnvironment } from './portico.ts';
 import { canConnect, freePort, killAllTracked, killTree, spawnTracked, waitUntil } from './processes.ts';
 import { passthroughConfig } from './scenarios.ts';
@@ -17,31 +17,16 @@ import { runWrk } from './wrk.ts';
 
 export interface TlsFiles { cert: string; key: string }
 
+/** The baseline nginx proxy (bench/nginx.ts) with its listener switched to `ssl http2`. */
 export function renderTlsProxyConf(dir: string, port: number, upstreamPort: number, tls: TlsFiles): string {
-  return `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 65s;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream up_text { server 127.0.0.1:${upstreamPort}; keepalive 128; keepalive_requests 1000000; keepalive_timeout 60s; }
-  server {
-    listen 127.0.0.1:${port} ssl http2 backlog=4096;
+  const plain = `listen 127.0.0.1:${port} backlog=4096;`;
+  const conf = renderProxyConf(dir, port, upstreamPort);
+  if (!conf.includes(plain)) throw new Error('bench/nginx.ts proxy listener changed; update renderTlsProxyConf');
+  return conf.replace(plain, `listen 127.0.0.1:${port} ssl http2 backlog=4096;
     ssl_certificate ${tls.cert};
     ssl_certificate_key ${tls.key};
     ssl_protocols TLSv1.2 TLSv1.3;
-    http2_max_concurrent_streams 100;
-    location / { proxy_pass http://up_text; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-`;
+    http2_max_concurrent_streams 100;`);
 }
 
 export interface LoadResult { requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }
