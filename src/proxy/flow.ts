@@ -18,7 +18,7 @@ import type { UpstreamPools } from './upstream-pool.ts';
 import { checkRouteProtocol, matchRoute, NO_ROUTE_MESSAGE, NO_SERVICE_MESSAGE, prepareUpstream, refusalResponse } from './route-checks.ts';
 import { tunnelWebSocket } from './websocket.ts';
 import { runWithPlugins } from './plugin-flow.ts';
-import { GrpcExchange, isGrpcRequest, isGrpcService, isHttp2Request, sendGrpcHttpError, defaultGrpcSessions, type GrpcSessions } from './grpc/index.ts';
+import { adaptHttp2Request, GRPC_STATUS, GrpcExchange, isGrpcRequest, isGrpcService, isHttp2Request, sendGrpcError, sendGrpcHttpError, defaultGrpcSessions, type GrpcSessions } from './grpc/index.ts';
 
 export interface FlowOptions {
   pools: UpstreamPools;
@@ -36,8 +36,7 @@ export interface UpgradeRequest {
 export function handleProxyRequest(
   snapshot: Snapshot, req: IncomingMessage, res: ServerResponse, options: FlowOptions, upgrade: UpgradeRequest | null,
 ): void {
-  // HTTP/2 carries the Host in `:authority`; the router and Kong's `$host` read it as Host.
-  if (req.headers.host === undefined && isHttp2Request(req)) req.headers.host = req.headers[':authority'] as string | undefined;
+  if (isHttp2Request(req)) adaptHttp2Request(req);
   // A TLS listener shares the HTTP/1 server of its family: the connection tells the scheme.
   const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? 'https' : options.scheme;
   const ctx = new ProxyContext(snapshot, req, res, newRequestId(), scheme);
@@ -140,6 +139,10 @@ function route(ctx: ProxyContext): boolean {
 /** Kong's access.before/after checks for the matched route (kong-core §3.5). */
 function access(ctx: ProxyContext): boolean {
   const refusal = checkRouteProtocol(ctx);
+  if (refusal === 'grpcs-required') {
+    sendGrpcError(ctx.res, ctx, GRPC_STATUS.CANCELLED, 'gRPC request matched gRPCs route');
+    return false;
+  }
   if (refusal !== null) {
     const answer = refusalResponse(ctx, refusal);
     sendKongExit(ctx.res, ctx, answer.status, answer.message, answer.headers);

@@ -15,7 +15,7 @@ import type { UpstreamEntry } from '../snapshot.ts';
 import { buildUpstreamHeaders } from '../upstream-headers.ts';
 import { sniFor, upstreamHostHeader } from '../upstream-target.ts';
 import type { ResponseSink } from '../forward.ts';
-import { GRPC_STATUS, isGrpcRequest, isHttp2Request, sendGrpcError, sendGrpcHttpError } from './grpc-status.ts';
+import { GRPC_STATUS, isGrpcRequest, isHttp2Request, respondTrailersOnly, sendGrpcError, sendGrpcHttpError } from './grpc-status.ts';
 import { parseGrpcTimeout } from './grpc-timeout.ts';
 import type { GrpcSessions } from './session-pool.ts';
 
@@ -153,7 +153,7 @@ export class GrpcExchange {
     }
     this.stream = stream;
     this.armReadTimer();
-    stream.on('response', (headers) => this.onResponse(headers));
+    stream.on('response', (headers, flags) => this.onResponse(headers, (flags & h2.NGHTTP2_FLAG_END_STREAM) !== 0));
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('trailers', (trailers) => this.onTrailers(trailers));
     stream.on('end', () => this.onEnd());
@@ -187,7 +187,7 @@ export class GrpcExchange {
     this.failHttp(504);
   }
 
-  private onResponse(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
+  private onResponse(headers: IncomingHttpHeaders & IncomingHttpStatusHeader, endsStream: boolean): void {
     if (this.done) return;
     const ctx = this.ctx;
     this.armReadTimer();
@@ -203,6 +203,8 @@ export class GrpcExchange {
     if (typeof out.via === 'string' && isHttp2Request(ctx.req)) out.via = out.via.replace(/1\.1 (kong\/\S+)$/, '2 $1');
     ctx.responseStarted = true;
     if (this.sink !== null) { this.sink.head(status, out, this.controllerFor(this.stream!)); return; }
+    // A trailers-only answer (typically an error status) stays one END_STREAM header block.
+    if (endsStream && respondTrailersOnly(ctx.res, status, out)) { this.finish(); return; }
     ctx.res.writeHead(status, out);
   }
 

@@ -3,6 +3,7 @@
 // HTTP 200, empty body, `grpc-status` / `grpc-message` in a trailers-only response — because a
 // gRPC client reads the status from there, not from the HTTP status line.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { HTTP_ERROR_MESSAGES } from '../../core/errors.ts';
 import { SERVER_TOKEN } from '../../core/version.ts';
 import type { GeneratedResponse } from '../error-response.ts';
@@ -75,8 +76,24 @@ export function sendGrpcError(res: ServerResponse, info: GeneratedResponse, grpc
   if (info.flags.responseLatency) headers['x-kong-response-latency'] = Date.now() - info.startedAt;
   if (info.flags.server) headers.server = SERVER_TOKEN;
   if (info.flags.requestId) headers['x-kong-request-id'] = info.requestId;
+  if (respondTrailersOnly(res, 200, headers)) return;
   res.writeHead(200, headers);
   res.end();
+}
+
+/**
+ * A trailers-only gRPC answer: one HEADERS frame carrying END_STREAM. gRPC clients read the
+ * status from a header block only when it ends the stream, so an HTTP/2 response must not be
+ * split into headers plus an empty DATA frame (what the compat API's writeHead + end sends).
+ * False when the client is not on HTTP/2 (the caller writes an ordinary response).
+ */
+export function respondTrailersOnly(res: ServerResponse, status: number, headers: Record<string, string | string[] | number | undefined>): boolean {
+  const stream = (res as { stream?: ServerHttp2Stream }).stream;
+  if (stream === undefined || stream.headersSent || stream.destroyed) return false;
+  const block: OutgoingHttpHeaders = { ':status': status };
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) block[name.toLowerCase()] = value;
+  stream.respond(block, { endStream: true });
+  return true;
 }
 
 /** The gRPC form of `kong.response.error(status, message)` / an nginx error page. */
@@ -87,4 +104,19 @@ export function sendGrpcHttpError(res: ServerResponse, info: GeneratedResponse, 
 /** Services proxied with grpc_pass rather than proxy_pass. */
 export function isGrpcService(service: { protocol: string }): boolean {
   return service.protocol === 'grpc' || service.protocol === 'grpcs';
+}
+
+/**
+ * node:http2's compat request lacks what the HTTP/1 flow reads: `Host` (HTTP/2 has
+ * `:authority`) and `headersDistinct` (the router's per-value header view).
+ */
+export function adaptHttp2Request(req: IncomingMessage): void {
+  if (req.headers.host === undefined) req.headers.host = req.headers[':authority'] as string | undefined;
+  if ((req as { headersDistinct?: unknown }).headersDistinct !== undefined) return;
+  const distinct: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name.charCodeAt(0) === 58 /* : */ || value === undefined) continue;
+    distinct[name] = Array.isArray(value) ? value : [value];
+  }
+  Object.defineProperty(req, 'headersDistinct', { value: distinct, configurable: true });
 }

@@ -1,7 +1,7 @@
 // Test support for gRPC proxying: a loopback gRPC echo server on node:http2 (unary, server
 // streaming, client streaming, bidi, errors, a call that never answers), a raw gRPC client, and
 // the proxy's request flow served over cleartext HTTP/2 (h2c prior knowledge).
-import { connect, createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { connect, constants, createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Settings } from '../../config/types.ts';
@@ -95,7 +95,13 @@ export async function startGrpcProxy(entities: EntitySet, settings: Settings): P
   const server = createServer();
   const sessions = trackSessions(server);
   server.on('request', (req, res) => {
-    handleProxyRequest(snapshot, req as unknown as IncomingMessage, res as unknown as ServerResponse, { pools, scheme: 'http', grpcSessions }, null);
+    try {
+      handleProxyRequest(snapshot, req as unknown as IncomingMessage, res as unknown as ServerResponse, { pools, scheme: 'http', grpcSessions }, null);
+    } catch (error) {
+      // Surfaces flow bugs in the test output instead of a silently hanging call.
+      console.error('proxy flow failed', error);
+      res.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    }
   });
   const port = await listen(server);
   return {
