@@ -1,13 +1,13 @@
 // The default certificate of a TLS listener (kong-core §7, §10.3): `<kind>ssl_cert` /
 // `<kind>ssl_cert_key` when set, else a self-signed RSA + ECDSA pair that Kong's prefix handler
 // generates once into `<prefix>/ssl/` (kong-default.crt, kong-default-ecdsa.crt, …) and reuses on
-// every later start. Keys come from node:crypto; the X.509 wrapper from the `openssl` CLI.
-import { execFileSync } from 'node:child_process';
+// every later start. Keys and certificates come from node:crypto (self-signed.ts).
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../config/types.ts';
 import { pemOfSetting } from './pem-setting.ts';
+import { selfSignedCertificate } from './self-signed.ts';
 
 /** Which listener family the certificate is for; Kong keeps one default pair per family. */
 export type ListenerKind = 'proxy' | 'admin' | 'admin_gui' | 'status';
@@ -16,7 +16,7 @@ export interface KeyPair { cert: string; key: string }
 
 // Kong's self-signed default subject (kong/cmd/utils/prefix_handler.lua), valid for 20 years.
 const SUBJECT = '/C=US/ST=California/L=San Francisco/O=Kong/OU=IT Department/CN=localhost';
-const VALID_DAYS = '7300';
+const VALID_DAYS = 7300;
 const FILE_PREFIX: Record<ListenerKind, string> = { proxy: '', admin: 'admin-', admin_gui: 'admin-gui-', status: 'status-' };
 const SETTING_PREFIX: Record<ListenerKind, string> = { proxy: '', admin: 'admin_', admin_gui: 'admin_gui_', status: 'status_' };
 const LOCK_WAIT_MS = 15_000;
@@ -53,19 +53,13 @@ function ensurePair(dir: string, base: string, type: 'rsa' | 'ec'): KeyPair {
 }
 
 function generatePair(dir: string, certFile: string, keyFile: string, type: 'rsa' | 'ec'): void {
-  const { privateKey } = type === 'rsa'
+  const { privateKey, publicKey } = type === 'rsa'
     ? generateKeyPairSync('rsa', { modulusLength: 2048 })
     : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   const tmpKey = join(dir, `.${process.pid}.key.tmp`);
   const tmpCert = join(dir, `.${process.pid}.crt.tmp`);
-  writeFileSync(tmpKey, keyPem, { mode: 0o600 });
-  try {
-    execFileSync('openssl', ['req', '-new', '-x509', '-key', tmpKey, '-subj', SUBJECT, '-days', VALID_DAYS, '-sha256', '-out', tmpCert], { stdio: 'pipe' });
-  } catch (error) {
-    rmSync(tmpKey, { force: true });
-    throw new Error(`could not create the default certificate ${certFile} (the openssl CLI is required): ${(error as Error).message}`);
-  }
+  writeFileSync(tmpKey, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
+  writeFileSync(tmpCert, selfSignedCertificate(privateKey, publicKey, SUBJECT, VALID_DAYS));
   renameSync(tmpKey, keyFile);
   renameSync(tmpCert, certFile);
 }

@@ -4,6 +4,7 @@ export type { CertificateEntities, CertificateTable } from './certificate-table.
 export { protocolOptions, protocolRange } from './cipher-suites.ts';
 export type { CipherSettings, ProtocolOptions } from './cipher-suites.ts';
 export { defaultKeyPairs, generatedKeyPairs } from './default-certificate.ts';
+export { selfSignedCertificate } from './self-signed.ts';
 export type { KeyPair, ListenerKind } from './default-certificate.ts';
 export { adaptHttp2Request, adaptHttp2Response } from './http2-compat.ts';
 export { parseClientHello, prefersEcdsa } from './client-hello.ts';
