@@ -18,7 +18,7 @@ import type { UpstreamPools } from './upstream-pool.ts';
 import { checkRouteProtocol, matchRoute, NO_ROUTE_MESSAGE, NO_SERVICE_MESSAGE, prepareUpstream, refusalResponse } from './route-checks.ts';
 import { tunnelWebSocket } from './websocket.ts';
 import { runWithPlugins } from './plugin-flow.ts';
-import { adaptHttp2Request, GRPC_STATUS, GrpcExchange, isGrpcRequest, isGrpcService, isHttp2Request, sendGrpcError, sendGrpcHttpError, defaultGrpcSessions, type GrpcSessions } from './grpc/index.ts';
+import { GRPC_STATUS, GrpcExchange, isGrpcRequest, isGrpcService, sendGrpcError, sendGrpcHttpError, defaultGrpcSessions, type GrpcSessions } from './grpc/index.ts';
 
 export interface FlowOptions {
   pools: UpstreamPools;
@@ -36,7 +36,6 @@ export interface UpgradeRequest {
 export function handleProxyRequest(
   snapshot: Snapshot, req: IncomingMessage, res: ServerResponse, options: FlowOptions, upgrade: UpgradeRequest | null,
 ): void {
-  if (isHttp2Request(req)) adaptHttp2Request(req);
   // A TLS listener shares the HTTP/1 server of its family: the connection tells the scheme.
   const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? 'https' : options.scheme;
   const ctx = new ProxyContext(snapshot, req, res, newRequestId(), scheme);

@@ -8,6 +8,7 @@ import { send, startProxy, testSettings } from '../helpers/proxy-harness.ts';
 import { grpcCall, startGrpcEcho, startGrpcProxy, type GrpcProxy, type Listening } from '../../src/proxy/grpc/test-support.ts';
 import { listenOnLoopback } from '../helpers/loopback-upstream.ts';
 import { createServer } from 'node:net';
+import { selfSignedCertificate } from '../../src/store/declarative/test-certificate.ts';
 
 let echo: Listening;
 let proxy: GrpcProxy;
@@ -140,5 +141,32 @@ test('gRPC route checks over HTTP/1.1: 415 for other content types, 426 for gRPC
     assert.equal(grpc.headers.upgrade, 'HTTP/2');
   } finally {
     await http1.close();
+  }
+});
+
+test('grpcs services are reached over h2 with TLS; a refused certificate is UNAVAILABLE', async () => {
+  const secureEcho = await startGrpcEcho(selfSignedCertificate('grpc.test'));
+  const unverified = service({ protocol: 'grpcs', port: secureEcho.port });
+  const verified = service({ protocol: 'grpcs', port: secureEcho.port, tls_verify: true });
+  const tlsProxy = await startGrpcProxy(entitySet({
+    services: [unverified, verified],
+    routes: [
+      route({ service: unverified, protocols: ['grpc'], paths: ['/echo.Echo/'], strip_path: false }),
+      route({ service: verified, protocols: ['grpc'], paths: ['/echo.Echo/'], strip_path: false, headers: { 'x-verify': ['1'] } }),
+    ],
+  }), testSettings());
+  try {
+    const result = await grpcCall(tlsProxy.port, '/echo.Echo/Unary', [Buffer.from('over tls')]);
+    assert.equal(result.status, 0);
+    assert.deepEqual(result.messages.map(String), ['over tls']);
+    assert.equal(secureEcho.calls.at(-1)![':scheme'], 'https');
+    // tls_verify on, the self-signed certificate is not trusted: the call never reaches the upstream.
+    const calls = secureEcho.calls.length;
+    const refused = await grpcCall(tlsProxy.port, '/echo.Echo/Unary', [Buffer.from('x')], { headers: { 'x-verify': '1' } });
+    assert.equal(refused.status, 14);
+    assert.equal(secureEcho.calls.length, calls);
+  } finally {
+    await tlsProxy.close();
+    await secureEcho.close();
   }
 });

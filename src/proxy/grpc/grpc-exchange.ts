@@ -104,7 +104,7 @@ export class GrpcExchange {
     ctx.tries.push({ ip: peer.host, port: peer.port, balancer_start: this.balancerStartedAt, balancer_latency: now - this.balancerStartedAt, code: null, error: null });
     ctx.upstreamHost = upstreamHostHeader(ctx, peer);
     const scheme = service.protocol === 'grpcs' ? 'https' : 'http';
-    const session = this.sessions.get({ scheme, peer, servername: sniFor(ctx.upstreamHost), tlsVerify: service.tls_verify === true });
+    const session = this.sessions.get({ scheme, peer, servername: sniFor(ctx.upstreamHost), tls: ctx.snapshot.upstreamTls.get(service.id) });
     this.entry?.balancer.onStart?.(peer);
     if (!session.connecting) { this.send(session, scheme); return; }
     const onConnect = (): void => { this.clearConnectTimer(); session.off('error', onError); this.send(session, scheme); };

@@ -105,18 +105,3 @@ export function sendGrpcHttpError(res: ServerResponse, info: GeneratedResponse, 
 export function isGrpcService(service: { protocol: string }): boolean {
   return service.protocol === 'grpc' || service.protocol === 'grpcs';
 }
-
-/**
- * node:http2's compat request lacks what the HTTP/1 flow reads: `Host` (HTTP/2 has
- * `:authority`) and `headersDistinct` (the router's per-value header view).
- */
-export function adaptHttp2Request(req: IncomingMessage): void {
-  if (req.headers.host === undefined) req.headers.host = req.headers[':authority'] as string | undefined;
-  if ((req as { headersDistinct?: unknown }).headersDistinct !== undefined) return;
-  const distinct: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (name.charCodeAt(0) === 58 /* : */ || value === undefined) continue;
-    distinct[name] = Array.isArray(value) ? value : [value];
-  }
-  Object.defineProperty(req, 'headersDistinct', { value: distinct, configurable: true });
-}

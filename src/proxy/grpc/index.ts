@@ -2,5 +2,5 @@
 export { GrpcExchange, grpcUpstreamHeaders } from './grpc-exchange.ts';
 export { GrpcSessions, defaultGrpcSessions } from './session-pool.ts';
 export type { SessionKeyInput } from './session-pool.ts';
-export { GRPC_STATUS, adaptHttp2Request, encodeGrpcMessage, grpcStatusFor, isGrpcContentType, isGrpcRequest, isGrpcService, isHttp2Request, sendGrpcError, sendGrpcHttpError } from './grpc-status.ts';
+export { GRPC_STATUS, encodeGrpcMessage, grpcStatusFor, isGrpcContentType, isGrpcRequest, isGrpcService, isHttp2Request, sendGrpcError, sendGrpcHttpError } from './grpc-status.ts';
 export { parseGrpcTimeout } from './grpc-timeout.ts';

@@ -5,13 +5,15 @@
 import { connect, type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
 import type { Settings } from '../../config/types.ts';
 import type { Peer } from '../balancer/index.ts';
+import { PLAIN_UPSTREAM_TLS, type UpstreamTls } from '../tls/upstream-tls.ts';
 
 export interface SessionKeyInput {
   scheme: 'http' | 'https';
   peer: Peer;
   /** TLS server name (the upstream Host without port); undefined for IP literals. */
   servername: string | undefined;
-  tlsVerify: boolean;
+  /** The service's upstream TLS settings (verify, CA bundle, client certificate); default: no verification. */
+  tls: UpstreamTls | undefined;
 }
 
 export class GrpcSessions {
@@ -26,12 +28,11 @@ export class GrpcSessions {
   get(input: SessionKeyInput): ClientHttp2Session {
     const host = input.peer.host.includes(':') ? `[${input.peer.host}]` : input.peer.host;
     const origin = `${input.scheme}://${host}:${input.peer.port}`;
-    const key = input.scheme === 'https' ? `${origin}|${input.servername ?? ''}|${input.tlsVerify ? 1 : 0}` : origin;
+    const tls = input.tls ?? PLAIN_UPSTREAM_TLS;
+    const key = input.scheme === 'https' ? `${origin}|${input.servername ?? ''}|${tls.key}` : origin;
     const existing = this.sessions.get(key);
     if (existing !== undefined && !existing.closed && !existing.destroyed) return existing;
-    const options: SecureClientSessionOptions = input.scheme === 'https'
-      ? { ...(input.servername === undefined ? {} : { servername: input.servername }), rejectUnauthorized: input.tlsVerify, ALPNProtocols: ['h2'] }
-      : {};
+    const options: SecureClientSessionOptions = input.scheme === 'https' ? { ...tls.connectOptions(input.servername), ALPNProtocols: ['h2'] } : {};
     const session = connect(origin, options);
     const forget = (): void => { if (this.sessions.get(key) === session) this.sessions.delete(key); };
     session.on('close', forget);

@@ -1,36 +1,36 @@
 // Test support for gRPC proxying: a loopback gRPC echo server on node:http2 (unary, server
 // streaming, client streaming, bidi, errors, a call that never answers), a raw gRPC client, and
-// the proxy's request flow served over cleartext HTTP/2 (h2c prior knowledge).
-import { connect, constants, createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// the proxy behind its cleartext HTTP/2 listener (h2c prior knowledge).
+import { connect, createSecureServer, createServer, type Http2SecureServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { Settings } from '../../config/types.ts';
 import type { EntitySet } from '../../entities/types.ts';
-import { handleProxyRequest } from '../flow.ts';
+import { createLogger } from '../../core/logger.ts';
+import { createProxyServer } from '../server.ts';
+import { createCleartextListener } from '../tls/cleartext-listener.ts';
 import { buildSnapshot, type Snapshot } from '../snapshot.ts';
 import { UpstreamPools } from '../upstream-pool.ts';
 import { encodeGrpcFrame, GrpcFrameReader } from './grpc-frames.ts';
-import { GrpcSessions } from './session-pool.ts';
 
 export interface Listening {
-  server: Http2Server;
+  server: Http2Server | Http2SecureServer;
   port: number;
   /** Request headers of every call the server received. */
   calls: IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
-async function listen(server: Http2Server): Promise<number> {
+async function listen(server: Http2Server | Http2SecureServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
 
-function closeHttp2(server: Http2Server, sessions: Set<{ destroy(): void }>): Promise<void> {
+function closeHttp2(server: Http2Server | Http2SecureServer, sessions: Set<{ destroy(): void }>): Promise<void> {
   for (const session of sessions) session.destroy();
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-function trackSessions(server: Http2Server): Set<{ destroy(): void }> {
+function trackSessions(server: Http2Server | Http2SecureServer): Set<{ destroy(): void }> {
   const sessions = new Set<{ destroy(): void }>();
   server.on('session', (session) => { sessions.add(session); session.on('close', () => sessions.delete(session)); });
   return sessions;
@@ -40,9 +40,9 @@ function finish(stream: ServerHttp2Stream, status: number, message: string | nul
   stream.sendTrailers({ 'grpc-status': String(status), ...(message === null ? {} : { 'grpc-message': message }), ...extra });
 }
 
-/** The echo service: `/echo.Echo/<Method>`; payloads are opaque bytes, echoed back. */
-export async function startGrpcEcho(): Promise<Listening> {
-  const server = createServer();
+/** The echo service: `/echo.Echo/<Method>`; payloads are opaque bytes, echoed back. With `tls`: h2 over TLS. */
+export async function startGrpcEcho(tls?: { key: string; cert: string }): Promise<Listening> {
+  const server: Http2Server | Http2SecureServer = tls === undefined ? createServer() : createSecureServer({ key: tls.key, cert: tls.cert });
   const sessions = trackSessions(server);
   const calls: IncomingHttpHeaders[] = [];
   server.on('stream', (stream, headers) => {
@@ -87,29 +87,23 @@ export interface GrpcProxy {
   close(): Promise<void>;
 }
 
-/** The proxy flow behind a cleartext HTTP/2 listener (what an `http2` proxy_listen serves). */
+/**
+ * The proxy as a worker serves it on a plain listener flagged `http2`: the hardened HTTP/1
+ * server behind the h2c-or-HTTP/1.1 front (TLS engineer's cleartext listener).
+ */
 export async function startGrpcProxy(entities: EntitySet, settings: Settings): Promise<GrpcProxy> {
   const snapshot = buildSnapshot(entities, settings, 1);
   const pools = new UpstreamPools(settings);
-  const grpcSessions = new GrpcSessions(60_000);
-  const server = createServer();
-  const sessions = trackSessions(server);
-  server.on('request', (req, res) => {
-    try {
-      handleProxyRequest(snapshot, req as unknown as IncomingMessage, res as unknown as ServerResponse, { pools, scheme: 'http', grpcSessions }, null);
-    } catch (error) {
-      // Surfaces flow bugs in the test output instead of a silently hanging call.
-      console.error('proxy flow failed', error);
-      res.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
-    }
-  });
-  const port = await listen(server);
+  const http1 = createProxyServer(settings, () => snapshot, createLogger('crit'), { pools });
+  const front = createCleartextListener(settings, http1);
+  await new Promise<void>((resolve) => front.server.listen(0, '127.0.0.1', resolve));
+  const port = (front.server.address() as AddressInfo).port;
   return {
     port,
     snapshot,
     async close() {
-      await closeHttp2(server, sessions);
-      grpcSessions.close();
+      front.closeAllConnections();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
       await pools.close();
       snapshot.close();
     },
