@@ -202,7 +202,15 @@ export class GrpcExchange {
     // Kong's Via token names the protocol version it spoke to the client: `2` for gRPC (§4.2).
     if (typeof out.via === 'string' && isHttp2Request(ctx.req)) out.via = out.via.replace(/1\.1 (kong\/\S+)$/, '2 $1');
     ctx.responseStarted = true;
-    if (this.sink !== null) { this.sink.head(status, out, this.controllerFor(this.stream!)); return; }
+    if (this.sink !== null) {
+      // The plugins' phases write headers and body separately, so a trailers-only status is
+      // repeated in the trailers, where an HTTP/2 gRPC client still finds it.
+      if (endsStream && isHttp2Request(ctx.req) && out['grpc-status'] !== undefined) {
+        ctx.res.addTrailers({ 'grpc-status': String(out['grpc-status']), 'grpc-message': String(out['grpc-message'] ?? '') });
+      }
+      this.sink.head(status, out, this.controllerFor(this.stream!));
+      return;
+    }
     // A trailers-only answer (typically an error status) stays one END_STREAM header block.
     if (endsStream && respondTrailersOnly(ctx.res, status, out)) { this.finish(); return; }
     ctx.res.writeHead(status, out);

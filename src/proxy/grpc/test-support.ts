@@ -8,7 +8,7 @@ import type { EntitySet } from '../../entities/types.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createProxyServer } from '../server.ts';
 import { createCleartextListener } from '../tls/cleartext-listener.ts';
-import { buildSnapshot, type Snapshot } from '../snapshot.ts';
+import { buildSnapshot, type Snapshot, type SnapshotOptions } from '../snapshot.ts';
 import { UpstreamPools } from '../upstream-pool.ts';
 import { encodeGrpcFrame, GrpcFrameReader } from './grpc-frames.ts';
 
@@ -91,8 +91,8 @@ export interface GrpcProxy {
  * The proxy as a worker serves it on a plain listener flagged `http2`: the hardened HTTP/1
  * server behind the h2c-or-HTTP/1.1 front (TLS engineer's cleartext listener).
  */
-export async function startGrpcProxy(entities: EntitySet, settings: Settings): Promise<GrpcProxy> {
-  const snapshot = buildSnapshot(entities, settings, 1);
+export async function startGrpcProxy(entities: EntitySet, settings: Settings, options: SnapshotOptions = {}): Promise<GrpcProxy> {
+  const snapshot = buildSnapshot(entities, settings, 1, options);
   const pools = new UpstreamPools(settings);
   const http1 = createProxyServer(settings, () => snapshot, createLogger('crit'), { pools });
   const front = createCleartextListener(settings, http1);
