@@ -9,6 +9,7 @@ import type { ProxyContext } from './context.ts';
 import { errorContentType, negotiateErrorMime, nginxErrorMessage, renderErrorBody, sendNginxError } from './error-response.ts';
 import type { ResponseSink, UpstreamExchange } from './forward.ts';
 import { requestSizeOf, serializedTries, upstreamStatusOf } from './log-facts.ts';
+import { convertExitToGrpc, isGrpcRequest } from './grpc/index.ts';
 
 type DispatchController = Dispatcher.DispatchController;
 type HeaderObject = Record<string, string | string[] | number | undefined>;
@@ -89,6 +90,7 @@ export class PluginResponse implements ResponseSink {
    */
   async sendExit(runHeaderFilter: boolean): Promise<void> {
     const run = this.run;
+    if (isGrpcRequest(this.ctx.req)) convertExitToGrpc(run.ctx, this.ctx.res);
     if (runHeaderFilter) {
       this.addGatewayHeaders();
       const pending = run.headerFilter();

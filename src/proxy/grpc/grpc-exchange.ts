@@ -15,7 +15,7 @@ import type { UpstreamEntry } from '../snapshot.ts';
 import { buildUpstreamHeaders } from '../upstream-headers.ts';
 import { sniFor, upstreamHostHeader } from '../upstream-target.ts';
 import type { ResponseSink } from '../forward.ts';
-import { GRPC_STATUS, isGrpcRequest, isHttp2Request, respondTrailersOnly, sendGrpcError, sendGrpcHttpError } from './grpc-status.ts';
+import { isHttp2Request, respondTrailersOnly, sendGrpcHttpError } from './grpc-status.ts';
 import { parseGrpcTimeout } from './grpc-timeout.ts';
 import type { GrpcSessions } from './session-pool.ts';
 
@@ -78,7 +78,8 @@ export class GrpcExchange {
     // The client's deadline bounds the whole call, whatever the service timeouts allow.
     const deadline = parseGrpcTimeout(this.ctx.req.headers['grpc-timeout']);
     if (deadline !== null) {
-      this.deadlineTimer = setTimeout(() => { this.deadlineTimer = null; this.fail(GRPC_STATUS.DEADLINE_EXCEEDED, 'Deadline Exceeded'); }, deadline);
+      // 504 maps to DEADLINE_EXCEEDED; the message is the one gRPC libraries use.
+      this.deadlineTimer = setTimeout(() => { this.deadlineTimer = null; this.failHttp(504, 'Deadline Exceeded'); }, deadline);
     }
     this.nextTry();
   }
@@ -281,8 +282,9 @@ export class GrpcExchange {
     if (this.done) return;
     this.finish();
     this.stream?.close(h2.NGHTTP2_CANCEL);
-    if (this.sink !== null && !this.ctx.res.headersSent && !isGrpcRequest(this.ctx.req)) {
-      // A bridged call (grpc-web, grpc-gateway): Kong's error page through the plugins' filters.
+    if (this.sink !== null && !this.ctx.res.headersSent) {
+      // Through the plugins' filters and log: Kong's error page for bridged calls (grpc-web,
+      // grpc-gateway), turned into a gRPC status for gRPC clients (grpc-exit.ts).
       this.sink.gatewayError(status, message, message === undefined, false);
       return;
     }
@@ -306,13 +308,6 @@ export class GrpcExchange {
       pause: () => { stream.pause(); },
       resume: () => { stream.resume(); },
     };
-  }
-
-  private fail(grpcStatus: number, message: string): void {
-    if (this.done) return;
-    this.finish();
-    this.stream?.close(h2.NGHTTP2_CANCEL);
-    sendGrpcError(this.ctx.res, this.ctx, grpcStatus, message);
   }
 
   private onClientClose(): void {

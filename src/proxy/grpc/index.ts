@@ -4,3 +4,4 @@ export { GrpcSessions, defaultGrpcSessions } from './session-pool.ts';
 export type { SessionKeyInput } from './session-pool.ts';
 export { GRPC_STATUS, encodeGrpcMessage, grpcStatusFor, isGrpcContentType, isGrpcRequest, isGrpcService, isHttp2Request, sendGrpcError, sendGrpcHttpError } from './grpc-status.ts';
 export { parseGrpcTimeout } from './grpc-timeout.ts';
+export { convertExitToGrpc } from './grpc-exit.ts';
