@@ -76,12 +76,12 @@ test('bidi streaming: replies stream back while the client is still sending', as
   const arrivals: number[] = [];
   const started = Date.now();
   const result = await grpcCall(proxy.port, '/echo.Echo/Bidi', [Buffer.from('1'), Buffer.from('2'), Buffer.from('3')], {
-    gap: 80, onMessage: () => arrivals.push(Date.now() - started),
+    gap: 150, onMessage: () => arrivals.push(Date.now() - started),
   });
   assert.equal(result.status, 0);
   assert.deepEqual(result.messages.map(String), ['1', '2', '3']);
-  // The first reply came back long before the last request message was sent (160 ms later).
-  assert.ok(arrivals[0]! < 120, `first reply after ${arrivals[0]} ms`);
+  // The first reply came back before the last request message was even sent (≥ 300 ms in).
+  assert.ok(arrivals[0]! < 250, `first reply after ${arrivals[0]} ms`);
 });
 
 test('upstream error status and message pass through untouched', async () => {
