@@ -51,6 +51,7 @@ export const USAGE = `Usage: node bench/run.ts [options]
                        proxy CPU during it; at most --runs redos per system (default 15)
   --from-worktree      run Portico from the working tree (default: a snapshot of the committed HEAD,
                        so concurrent edits cannot break or change the run)
+  --render <json>      only re-render docs/benchmarks.md from a saved bench/results/*.json
   --keep-temp          keep the temporary directory (configs, logs) for inspection`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {

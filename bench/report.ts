@@ -169,6 +169,25 @@ export function renderRatioTable(report: BenchReport): string {
   return lines.join('\n');
 }
 
+/** Observations that follow from the numbers themselves, so every rendering states them. */
+export function derivedNotes(report: BenchReport): string[] {
+  const notes: string[] = [];
+  for (const result of report.scenarios) {
+    const nginx = findSummary(result, NGINX_PROXY);
+    const direct = findSummary(result, DIRECT);
+    const proxyVsDirect = ratio(nginx?.requestsPerSecond, direct?.requestsPerSecond);
+    // A proxy cannot beat the server behind it by much; when nginx keeps up with direct, the shared
+    // load CPU (wrk + upstream) is the limit, and ratios against both understate the headroom.
+    if (proxyVsDirect !== null && proxyVsDirect >= 0.9) {
+      notes.push(
+        `${result.scenario}: the nginx proxy reached ${proxyVsDirect.toFixed(2)} of direct, so the load CPU ` +
+          '(wrk and the upstream) set the ceiling for the baselines; compare CPU µs/req there.',
+      );
+    }
+  }
+  return notes;
+}
+
 /** Above this median share of foreign load on the proxy CPU, throughput numbers are flagged. */
 export const DISTURBED_SHARE = 0.05;
 
@@ -234,7 +253,8 @@ export function renderMarkdown(report: BenchReport): string {
     sections.push('', `### ${result.scenario}`, '', result.description, '', renderScenarioTable(result));
   }
   if (report.subjectCommand !== null) sections.push('', '## Ratios', '', renderRatioTable(report));
-  if (report.notes.length > 0) sections.push('', '## Notes', '', ...report.notes.map((note) => `- ${note}`));
+  const notes = [...report.notes, ...derivedNotes(report)];
+  if (notes.length > 0) sections.push('', '## Notes', '', ...notes.map((note) => `- ${note}`));
   sections.push(
     '',
     '## Reproduce',

@@ -1,7 +1,7 @@
 // `npm run bench`: Portico against nginx baselines measured in the same run (method: see
 // docs/benchmarks.md and /work/shared/perf/README.md). Everything listens on 127.0.0.1 only, every
 // step is bounded in time, and every process started here is killed by PID when it ends.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { collectMachineFacts, cpuCount, pinSelf } from './machine.ts';
@@ -131,6 +131,15 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const renderIndex = argv.indexOf('--render');
+  if (renderIndex !== -1) {
+    // Re-render the page from a saved run (bench/results/*.json) without measuring again.
+    const report = JSON.parse(readFileSync(argv[renderIndex + 1] ?? '', 'utf8')) as BenchReport;
+    const docsPath = join(repoRoot, 'docs', 'benchmarks.md');
+    writeFileSync(docsPath, renderMarkdown(report));
+    log(`rendered ${argv[renderIndex + 1]} into ${docsPath}`);
     return 0;
   }
   const options = parseBenchOptions(argv, join(repoRoot, 'docs', 'benchmarks.md'));

@@ -145,6 +145,12 @@ test('redone runs are counted next to the foreign load', () => {
   assert.match(renderScenarioTable(result), /\| 2 % \(2 redone\) \|/);
 });
 
+test('a baseline proxy as fast as direct is called out as load-bound', () => {
+  const markdown = renderMarkdown(report([scenario('large-body', [2000, 1900, 800], 1024 * 1024), scenario('passthrough', [100_000, 60_000, 20_000])]));
+  assert.match(markdown, /- large-body: the nginx proxy reached 0\.95 of direct/);
+  assert.doesNotMatch(markdown, /- passthrough: the nginx proxy reached/);
+});
+
 test('baselines-only markdown has no subject ratios', () => {
   const markdown = renderMarkdown(report([scenario('passthrough', [100_000, 80_000, 20_000])], null));
   assert.doesNotMatch(markdown, /## Ratios/);
