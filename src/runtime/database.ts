@@ -7,8 +7,8 @@ import type { Settings } from '../config/types.ts';
 import { listEntityDefinitions } from '../entities/index.ts';
 import type { EntitySet } from '../entities/types.ts';
 import type { MigrationDatabase } from '../store/migrations/index.ts';
-import { createPostgresStore, openPostgresMigrations, type PostgresStoreOptions } from '../store/postgres/index.ts';
-import { createSqliteStore, openSqliteMigrations, type SqliteStoreOptions } from '../store/sqlite/index.ts';
+import type { PostgresStoreOptions } from '../store/postgres/index.ts';
+import type { SqliteStoreOptions } from '../store/sqlite/index.ts';
 import type { Store } from '../store/types.ts';
 import { emptyEntitySet } from '../store/declarative/index.ts';
 
@@ -35,16 +35,19 @@ export function postgresOptions(settings: Settings): PostgresStoreOptions {
   };
 }
 
+// The adapters are imported when first needed: a DB-less or SQLite node never loads `pg`, which
+// would cost each worker several MB of memory for nothing.
+
 /** Opens the node's persistent store; callers handle `database = off` themselves. */
-export function openStore(settings: Settings): Promise<Store> {
-  if (settings.database === 'sqlite') return createSqliteStore(sqliteOptions(settings));
-  if (settings.database === 'postgres') return createPostgresStore(postgresOptions(settings));
+export async function openStore(settings: Settings): Promise<Store> {
+  if (settings.database === 'sqlite') return (await import('../store/sqlite/index.ts')).createSqliteStore(sqliteOptions(settings));
+  if (settings.database === 'postgres') return (await import('../store/postgres/index.ts')).createPostgresStore(postgresOptions(settings));
   throw new Error(`no persistent store for database = ${settings.database}`);
 }
 
-export function openMigrations(settings: Settings): Promise<MigrationDatabase & { close(): Promise<void> }> {
-  if (settings.database === 'sqlite') return openSqliteMigrations(sqliteOptions(settings));
-  if (settings.database === 'postgres') return openPostgresMigrations(postgresOptions(settings));
+export async function openMigrations(settings: Settings): Promise<MigrationDatabase & { close(): Promise<void> }> {
+  if (settings.database === 'sqlite') return (await import('../store/sqlite/index.ts')).openSqliteMigrations(sqliteOptions(settings));
+  if (settings.database === 'postgres') return (await import('../store/postgres/index.ts')).openPostgresMigrations(postgresOptions(settings));
   throw new Error("migrations need a database: set database = sqlite or postgres (DB-less nodes have none)");
 }
 

@@ -227,6 +227,6 @@ function compileCacheDir(): string {
  */
 function workerExecArgv(): string[] {
   const inherited = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-  if (!inherited.some((flag) => flag.startsWith('--max-semi-space-size'))) inherited.push('--max-semi-space-size=8');
+  if (!inherited.some((flag) => flag.startsWith('--max-semi-space-size'))) inherited.push('--max-semi-space-size=4');
   return inherited;
 }

@@ -75,8 +75,10 @@ export class WorkerRuntime {
     this.listeners = new Listeners(init.settings, this.logger, init.workerId === 0);
     this.initialEntities = init.settings.database === 'off' ? readConfigContent(init.config.file).entities : emptyEntitySet();
     // Placeholders until start(): DB-less serves the primary's config, a database its own rows.
-    this.store = createMemoryStore(this.initialEntities);
-    this.snapshot = buildSnapshot(this.initialEntities, init.settings, init.config.version);
+    // The rows were just read from the primary's file: nobody else holds them, so the store keeps
+    // them instead of a copy. The snapshot is an empty placeholder until start() builds the real one.
+    this.store = createMemoryStore(this.initialEntities, { adoptInitial: true });
+    this.snapshot = buildSnapshot(emptyEntitySet(), init.settings, 0);
     this.configHash = init.settings.database === 'off' ? init.config.hash : null;
     this.applying = new Promise<void>((resolve) => { this.startedServing = resolve; });
   }
@@ -170,7 +172,7 @@ export class WorkerRuntime {
     try {
       const { entities } = readConfigContent(config.file);
       const snapshot = await this.buildFullSnapshot(entities, config.version);
-      this.store = createMemoryStore(entities);
+      this.store = createMemoryStore(entities, { adoptInitial: true });
       this.swapSnapshot(snapshot);
       this.configHash = config.hash;
       this.send({ type: 'config:ack', workerId: this.workerId, version: config.version });

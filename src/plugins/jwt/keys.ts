@@ -2,7 +2,10 @@
 // as a KeyObject. Cached per credential row object, so a changed credential (new row from the
 // store after cache invalidation) gets its key parsed again and the old one is collected.
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { compactVerify } from 'jose';
+// jose is loaded on the first token to verify, not when the plugin registers (most nodes never
+// run jwt, and every worker would pay its memory).
+let jose: Promise<typeof import('jose')> | null = null;
+const loadJose = (): Promise<typeof import('jose')> => (jose ??= import('jose'));
 
 type VerifyKey = Uint8Array | KeyObject;
 
@@ -47,7 +50,7 @@ export function verificationKey(credential: Record<string, unknown>, algorithm: 
 /** Signature check only (claims are Kong's own checks): jose verifies with the one algorithm. */
 export async function verifySignature(token: string, key: VerifyKey, algorithm: string): Promise<boolean> {
   try {
-    await compactVerify(token, key, { algorithms: [algorithm] });
+    await (await loadJose()).compactVerify(token, key, { algorithms: [algorithm] });
     return true;
   } catch {
     return false;

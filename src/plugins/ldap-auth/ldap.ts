@@ -3,7 +3,9 @@
 // Unlike Kong the user name is escaped as an RFC 4514 attribute value, so a name containing
 // `,` or `=` cannot bind as a different DN.
 import { createHash } from 'node:crypto';
-import { Client, InvalidCredentialsError } from 'ldapts';
+// ldapts is loaded on the first bind, not when the plugin registers.
+let ldapts: Promise<typeof import('ldapts')> | null = null;
+const loadLdapts = (): Promise<typeof import('ldapts')> => (ldapts ??= import('ldapts'));
 
 export interface LdapConf {
   ldap_host: string;
@@ -38,6 +40,7 @@ export function ldapCacheKey(conf: LdapConf, username: string, password: string)
 export async function ldapBind(conf: LdapConf, username: string, password: string): Promise<boolean> {
   const tlsOptions = { servername: conf.ldap_host, rejectUnauthorized: conf.verify_ldap_host };
   const timeout = conf.timeout ?? 10000;
+  const { Client, InvalidCredentialsError } = await loadLdapts();
   const client = new Client({
     url: `${conf.ldaps ? 'ldaps' : 'ldap'}://${conf.ldap_host}:${conf.ldap_port}`,
     timeout, connectTimeout: timeout, ...(conf.ldaps ? { tlsOptions } : {}),

@@ -20,6 +20,12 @@ export interface MemoryStoreOptions {
   relations?: Record<string, RelationSource>;
   /** Clock in epoch seconds (ttl expiry); tests pass a fake one. */
   now?: () => number;
+  /**
+   * Keep the initial rows instead of copying them. Only for a caller that hands over rows nobody
+   * else mutates (a worker's freshly deserialized DB-less config): at 10,000 routes the copy is
+   * several MB per worker.
+   */
+  adoptInitial?: boolean;
 }
 
 /** Rows cross the store boundary as copies: callers may decorate what they read. */
@@ -27,10 +33,10 @@ function copy<T>(value: T): T {
   return structuredClone(value);
 }
 
-function buildState(relations: RelationMap, entities: EntitySet | Record<string, Array<Record<string, unknown>>>, now: number): MemoryState {
+function buildState(relations: RelationMap, entities: EntitySet | Record<string, Array<Record<string, unknown>>>, now: number, adopt: boolean): MemoryState {
   const state = new MemoryState(relations);
   for (const [table, rows] of Object.entries(entities)) {
-    for (const row of rows) state.insert(table, toStoredRow(copy(row) as Row, now), false);
+    for (const row of rows) state.insert(table, toStoredRow((adopt ? row : copy(row)) as Row, now), false);
   }
   // Foreign keys are checked once everything is in, so sections may come in any order.
   state.checkAllForeign();
@@ -111,7 +117,7 @@ class MemoryStore implements Store {
 
   async replaceAll(entities: EntitySet): Promise<void> {
     await this.write(() => {
-      this.state = buildState(this.state.relations, entities, this.clock());
+      this.state = buildState(this.state.relations, entities, this.clock(), false);
     });
   }
 
@@ -186,5 +192,5 @@ class MemoryStore implements Store {
 export function createMemoryStore(initial?: EntitySet, options?: MemoryStoreOptions): Store {
   const relations = buildRelations(options?.relations ?? defaultRelationSources());
   const clock = options?.now ?? nowSeconds;
-  return new MemoryStore(initial ? buildState(relations, initial, clock()) : new MemoryState(relations), 0, clock);
+  return new MemoryStore(initial ? buildState(relations, initial, clock(), options?.adoptInitial === true) : new MemoryState(relations), 0, clock);
 }
