@@ -10,12 +10,20 @@ import { cleanEnv } from './cli-test-support.ts';
 const LAUNCHER = fileURLToPath(new URL('../../bin/portico.js', import.meta.url));
 const VERSION_LINE = `Portico ${PORTICO_VERSION} (Kong ${KONG_VERSION} compatible)\n`;
 
-function systemNodeMajor(): number | null {
-  try {
-    return Number(execFileSync('node', ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8', env: cleanEnv() }).trim());
-  } catch {
-    return null;
+/**
+ * An older Node to launch with: npm scripts put Node 24 first on PATH, so look at the system
+ * locations too (these machines ship Node 20 there).
+ */
+function olderNode(): string | null {
+  for (const candidate of ['node', '/usr/bin/node', '/usr/local/bin/node']) {
+    try {
+      const major = Number(execFileSync(candidate, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8', env: cleanEnv() }).trim());
+      if (major < 24) return candidate;
+    } catch {
+      // not there
+    }
   }
+  return null;
 }
 
 test('the launcher runs the CLI on Node 24 and passes the exit code through', () => {
@@ -27,12 +35,12 @@ test('the launcher runs the CLI on Node 24 and passes the exit code through', ()
   assert.equal(bad.stderr, "Error: no such command: 'nope' (see 'portico --help')\n");
 });
 
-const major = systemNodeMajor();
-test('on an older Node the launcher re-execs with Node 24', { skip: (major === null || major >= 24) && 'no Node older than 24 on PATH' }, () => {
-  const result = spawnSync('node', [LAUNCHER, 'version', '--all'], { encoding: 'utf8', env: cleanEnv() });
+const older = olderNode();
+test('on an older Node the launcher re-execs with Node 24', { skip: older === null && 'no Node older than 24 on this machine' }, () => {
+  const result = spawnSync(older!, [LAUNCHER, 'version', '--all'], { encoding: 'utf8', env: cleanEnv() });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /^Node\.js: 24\./m);
-  const bad = spawnSync('node', [LAUNCHER, 'check', '/nonexistent/kong.conf'], { encoding: 'utf8', env: cleanEnv() });
+  const bad = spawnSync(older!, [LAUNCHER, 'check', '/nonexistent/kong.conf'], { encoding: 'utf8', env: cleanEnv() });
   assert.equal(bad.status, 1);
   assert.equal(bad.stderr, 'Error: no file at: /nonexistent/kong.conf\n');
 });
