@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const CLI = join(REPO, 'src/cli/index.ts');
@@ -116,4 +117,16 @@ export async function workerPids(primaryPid: number): Promise<number[]> {
   child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
   await new Promise((r) => child.once('exit', r));
   return out.split('\n').map((line) => Number.parseInt(line.trim(), 10)).filter((pid) => Number.isInteger(pid));
+}
+
+/** Status of one proxied request on a fresh connection (so requests spread over the workers). */
+export async function freshStatus(gateway: GatewayProcess, path: string): Promise<number> {
+  const agent = new Agent();
+  try {
+    const response = await request(`${gateway.proxyUrl}${path}`, { dispatcher: agent });
+    await response.body.arrayBuffer();
+    return response.statusCode;
+  } finally {
+    await agent.close();
+  }
 }

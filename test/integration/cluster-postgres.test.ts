@@ -8,21 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { Agent, request } from 'undici';
-import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts';
+import { freshStatus, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts';
 
 const CLI = resolve(fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url)));
-
-async function status(gateway: GatewayProcess, path: string): Promise<number> {
-  const agent = new Agent();
-  try {
-    const response = await request(`${gateway.proxyUrl}${path}`, { dispatcher: agent });
-    await response.body.arrayBuffer();
-    return response.statusCode;
-  } finally {
-    await agent.close();
-  }
-}
 
 test('a write on node A is live on node B within a second', async () => {
   const upstream = createServer((_req, res) => res.end('ok'));
@@ -50,7 +38,7 @@ test('a write on node A is live on node B within a second', async () => {
       const created = await post('/services/s/routes', { paths: [`/r${i}`] });
       assert.equal(created.status, 201, created.text);
       const written = Date.now();
-      while (Date.now() - written < 3_000 && (await status(b, `/r${i}`)) !== 200) await new Promise((r) => setTimeout(r, 10));
+      while (Date.now() - written < 3_000 && (await freshStatus(b, `/r${i}`)) !== 200) await new Promise((r) => setTimeout(r, 10));
       lags.push(Date.now() - written);
     }
     assert.ok(lags.every((lag) => lag < 1_000), `node B saw each write after ${lags.join(', ')} ms`);

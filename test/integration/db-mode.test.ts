@@ -6,8 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'undici';
-import { startGatewayProcess, workerPids, type GatewayProcess } from '../helpers/gateway-process.ts';
+import { freshStatus, startGatewayProcess, workerPids, type GatewayProcess } from '../helpers/gateway-process.ts';
 
 let upstream: Server;
 let upstreamPort = 0;
@@ -29,18 +28,6 @@ async function admin(gateway: GatewayProcess, method: string, path: string, body
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-/** Status seen on a fresh connection (so requests spread over the workers). */
-async function proxied(gateway: GatewayProcess, path: string): Promise<number> {
-  const agent = new Agent();
-  try {
-    const response = await request(`${gateway.proxyUrl}${path}`, { dispatcher: agent });
-    await response.body.arrayBuffer();
-    return response.statusCode;
-  } finally {
-    await agent.close();
-  }
-}
-
 test('writes go live on every worker within a second and survive kill -9', async () => {
   const prefix = mkdtempSync(join(tmpdir(), 'portico-db-'));
   const env = { KONG_DATABASE: 'sqlite' };
@@ -51,7 +38,7 @@ test('writes go live on every worker within a second and survive kill -9', async
     assert.equal((await admin(gateway, 'POST', '/services/echo/routes', { name: 'r', paths: ['/live'] })).status, 201);
     let seen = 0;
     while (Date.now() - written < 3_000) {
-      const statuses = await Promise.all(Array.from({ length: 6 }, () => proxied(gateway, '/live')));
+      const statuses = await Promise.all(Array.from({ length: 6 }, () => freshStatus(gateway, '/live')));
       if (statuses.every((status) => status === 200)) { seen = Date.now() - written; break; }
     }
     assert.ok(seen > 0 && seen < 1_000, `route visible on every worker after ${seen} ms`);
@@ -69,7 +56,7 @@ test('writes go live on every worker within a second and survive kill -9', async
     gateway = await startGatewayProcess({ env, workers: 1, prefix });
     const routes = await admin(gateway, 'GET', '/routes');
     assert.deepEqual(routes.body.data.map((route: { name: string }) => route.name), ['r']);
-    assert.equal(await proxied(gateway, '/live'), 200);
+    assert.equal(await freshStatus(gateway, '/live'), 200);
   } finally {
     await gateway.stop();
     rmSync(prefix, { recursive: true, force: true });
