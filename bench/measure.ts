@@ -6,6 +6,12 @@ import { startUsageSampler, waitForQuietCpu } from './usage.ts';
 import { answersCorrectly } from './portico.ts';
 import { summarizeRuns } from './stats.ts';
 import { runWrk } from './wrk.ts';
+import { runH2load } from './h2load.ts';
+
+// HTTP/2 load: 10 connections × 10 concurrent streams (100 in flight, as wrk's 50 connections
+// keep 50 requests in flight; h2 multiplexing needs streams to show its effect).
+export const H2_CONNECTIONS = 10;
+export const H2_STREAMS = 10;
 import type { RunSample, WrkResult } from './stats.ts';
 import type { Scenario } from './scenarios.ts';
 import type { TargetOutcome } from './report.ts';
@@ -17,6 +23,12 @@ export interface MeasuredSystem {
   rootPid: number;
   /** The CPU this system has to itself (its foreign load is measured there), or null. */
   cpu: number | null;
+  /** Full URL for the load generator (https, another path); default http://127.0.0.1:<port><scenario path>. */
+  url?: string;
+  /** Extra request headers (wrk -H): an API key, the provider selection of an AI gateway. */
+  headers?: Record<string, string>;
+  /** Whether the system answers correctly; default: the scenario's probe over plain HTTP. */
+  check?: () => Promise<boolean>;
 }
 
 export interface MeasureSettings {
@@ -73,15 +85,26 @@ export async function measureScenario(
     script = join(settings.dir, `${scenario.name}.lua`);
     writeFileSync(script, scenario.luaScript);
   }
-  const wrkFor = (system: MeasuredSystem, durationSeconds: number): Promise<WrkResult> =>
-    runWrk({
-      url: `http://127.0.0.1:${system.port}${scenario.path}`,
-      durationSeconds,
-      connections: settings.connections,
-      threads: settings.threads,
-      script,
-      cpus: settings.loadCpus,
-    });
+  const urlOf = (system: MeasuredSystem): string => system.url ?? `http://127.0.0.1:${system.port}${scenario.path}`;
+  const wrkFor = (system: MeasuredSystem, durationSeconds: number, measured = false): Promise<WrkResult> =>
+    scenario.load === 'h2load'
+      ? runH2load({
+          url: urlOf(system),
+          durationSeconds,
+          connections: H2_CONNECTIONS,
+          streams: H2_STREAMS,
+          cpus: settings.loadCpus,
+          logFile: measured ? join(settings.dir, 'h2load.log') : undefined,
+        })
+      : runWrk({
+          url: urlOf(system),
+          durationSeconds,
+          connections: settings.connections,
+          threads: settings.threads,
+          script,
+          headers: system.headers,
+          cpus: settings.loadCpus,
+        });
   const progress: Progress[] = systems.map((system) => ({
     system,
     samples: [],
@@ -101,7 +124,7 @@ export async function measureScenario(
       }
     }
     const sampler = startUsageSampler(entry.system.rootPid, entry.system.cpu);
-    const result = await wrkFor(entry.system, settings.durationSeconds).catch((error: unknown) => {
+    const result = await wrkFor(entry.system, settings.durationSeconds, true).catch((error: unknown) => {
       entry.error = `run ${run} failed: ${message(error)}`;
       return null;
     });
@@ -119,8 +142,11 @@ export async function measureScenario(
 
   for (const entry of progress) {
     // A wrong answer (404 from a router that did not load, a short body) must not be benchmarked.
-    if (!(await answersCorrectly(entry.system.port, scenario))) {
-      entry.error = `did not answer ${scenario.probe.path} with 200 and ${scenario.bodyBytes} bytes`;
+    const correct = entry.system.check ? await entry.system.check() : await answersCorrectly(entry.system.port, scenario);
+    if (!correct) {
+      entry.error = entry.system.check
+        ? 'did not answer the probe request correctly'
+        : `did not answer ${scenario.probe.path} with 200 and ${scenario.bodyBytes} bytes`;
       settings.log(`  ${entry.system.name}: ${entry.error}`);
       continue;
     }

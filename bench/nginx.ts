@@ -10,7 +10,7 @@ export const SMALL_BODY = 'x'.repeat(100);
 export const LARGE_BODY_BYTES = 1024 * 1024;
 export const LARGE_BODY_PATH = '/1m.bin';
 
-function commonHttpBlock(dir: string): string {
+export function commonHttpBlock(dir: string): string {
   return `
   access_log off;
   keepalive_requests 1000000;
@@ -22,7 +22,7 @@ function commonHttpBlock(dir: string): string {
   scgi_temp_path ${dir}/scgi;`;
 }
 
-function header(dir: string): string {
+export function header(dir: string): string {
   return `worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;

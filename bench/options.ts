@@ -1,4 +1,6 @@
 // Command-line flags of `npm run bench`. Pure parsing so the defaults and --quick are testable.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCENARIO_NAMES } from './scenarios.ts';
 import type { ScenarioName } from './scenarios.ts';
@@ -28,7 +30,12 @@ export interface BenchOptions {
   /** Run Portico from the working tree instead of a snapshot of HEAD. */
   fromWorktree: boolean;
   quick: boolean;
+  /** Where Portkey's gateway was installed for the ai scenario (npm install --prefix <dir>). */
+  portkeyDir: string;
 }
+
+/** Outside the repository: Portkey is a comparison, never a dependency of Portico. */
+export const DEFAULT_PORTKEY_DIR = join(tmpdir(), 'portkey-bench');
 
 export const USAGE = `Usage: node bench/run.ts [options]
   --scenario <names>   comma-separated, repeatable: ${SCENARIO_NAMES.join(', ')} (default: all)
@@ -52,6 +59,8 @@ export const USAGE = `Usage: node bench/run.ts [options]
   --from-worktree      run Portico from the working tree (default: a snapshot of the committed HEAD,
                        so concurrent edits cannot break or change the run)
   --render <json>      only re-render docs/benchmarks.md from a saved bench/results/*.json
+  --portkey-dir <dir>  where \`npm install --prefix <dir> @portkey-ai/gateway\` put Portkey's gateway,
+                       compared in the ai scenario (default ${DEFAULT_PORTKEY_DIR})
   --keep-temp          keep the temporary directory (configs, logs) for inspection`;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
@@ -89,6 +98,7 @@ export function parseBenchOptions(argv: readonly string[], defaultDocsPath: stri
       'max-foreign': { type: 'string' },
       'keep-temp': { type: 'boolean', default: false },
       'from-worktree': { type: 'boolean', default: false },
+      'portkey-dir': { type: 'string' },
     },
   });
   const requested = (values.scenario ?? []).flatMap((entry) => entry.split(',')).map((name) => name.trim());
@@ -119,5 +129,6 @@ export function parseBenchOptions(argv: readonly string[], defaultDocsPath: stri
     keepTemp: values['keep-temp'],
     fromWorktree: values['from-worktree'],
     quick,
+    portkeyDir: values['portkey-dir'] ?? DEFAULT_PORTKEY_DIR,
   };
 }

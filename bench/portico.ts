@@ -17,6 +17,14 @@ export interface TargetOptions {
   /** Shell command with {port}, {upstream_port}, {config}, {prefix} placeholders; null = Portico. */
   targetCommand: string | null;
   startTimeoutMs: number;
+  /** kong.yml text instead of the scenario's (a plugin variant, the AI route). */
+  config?: string;
+  /** Flags after the proxy listener's address, e.g. `ssl http2`. */
+  listenFlags?: string;
+  /** More environment (KONG_SSL_CERT …). */
+  env?: Record<string, string>;
+  /** Readiness check instead of the scenario's plain-HTTP probe. */
+  ready?: (port: number) => Promise<boolean>;
 }
 
 export interface RunningTarget {
@@ -109,11 +117,12 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
   const prefix = join(dir, 'prefix');
   mkdirSync(prefix, { recursive: true });
   const configFile = join(dir, 'kong.yml');
-  writeFileSync(configFile, scenario.declarativeConfig(options.upstreamPort));
+  writeFileSync(configFile, options.config ?? scenario.declarativeConfig(options.upstreamPort));
   const port = await freePort();
   const adminPort = await freePort();
   const logFile = join(dir, 'target.log');
-  const env = { ...process.env, ...porticoEnvironment(prefix, configFile, port, adminPort) };
+  const env = { ...process.env, ...porticoEnvironment(prefix, configFile, port, adminPort), ...options.env };
+  if (options.listenFlags) env.KONG_PROXY_LISTEN = `127.0.0.1:${port} ${options.listenFlags}`;
   const [command, args] =
     options.targetCommand === null
       ? [process.execPath, ['src/cli/index.ts', 'start']]
@@ -136,7 +145,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
   let daemonised = false;
   await waitUntil(
     `target on port ${port}`,
-    () => answersCorrectly(port, scenario),
+    () => (options.ready ? options.ready(port) : answersCorrectly(port, scenario)),
     options.startTimeoutMs,
     () => {
       if (!child.hasExited() || daemonised) return null;

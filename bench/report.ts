@@ -1,5 +1,6 @@
 // Renders a bench run as the Markdown page docs/benchmarks.md. Pure: the run's data in, text out.
 import { ratio } from './stats.ts';
+import { renderTargetsTable, scenarioExtras } from './report-extra.ts';
 import type { TargetSummary } from './stats.ts';
 import type { ScenarioName } from './scenarios.ts';
 
@@ -137,7 +138,8 @@ export function renderRatioTable(report: BenchReport): string {
     `| scenario | ${subject} ÷ nginx proxy | ${subject} ÷ direct | nginx CPU/req ÷ ${subject} CPU/req |`,
     '|---|---:|---:|---:|',
   ];
-  for (const result of report.scenarios) {
+  // The plugin and AI scenarios have their own tables; https/http2 compare against nginx over TLS.
+  for (const result of report.scenarios.filter((entry) => entry.scenario !== 'plugins' && entry.scenario !== 'ai')) {
     const mine = findSummary(result, subject);
     const measure = (summary: TargetSummary | null): number | undefined =>
       result.bodyBytes >= 100_000 ? summary?.bodyBytesPerSecond : summary?.requestsPerSecond;
@@ -251,8 +253,12 @@ export function renderMarkdown(report: BenchReport): string {
   }
   for (const result of report.scenarios) {
     sections.push('', `### ${result.scenario}`, '', result.description, '', renderScenarioTable(result));
+    const extra = scenarioExtras(result, report.subject);
+    if (extra !== null) sections.push('', extra);
   }
   if (report.subjectCommand !== null) sections.push('', '## Ratios', '', renderRatioTable(report));
+  const targets = renderTargetsTable(report);
+  if (targets !== '') sections.push('', '## Targets', '', targets);
   const notes = [...report.notes, ...derivedNotes(report)];
   if (notes.length > 0) sections.push('', '## Notes', '', ...notes.map((note) => `- ${note}`));
   sections.push(

@@ -12,6 +12,8 @@ import { startTarget } from './portico.ts';
 import { killAllTracked, killAllTrackedNow } from './processes.ts';
 import { DIRECT, NGINX_PROXY, renderMarkdown } from './report.ts';
 import { SCENARIOS } from './scenarios.ts';
+import { aiSystems, pluginSystems, tlsSystems } from './systems.ts';
+import type { Scenario } from './scenarios.ts';
 import { snapshotHead, workingTreeSource } from './source.ts';
 import type { BenchOptions } from './options.ts';
 import type { BenchReport, ScenarioResult } from './report.ts';
@@ -26,6 +28,34 @@ function expectedSeconds(options: BenchOptions): number {
   // Each run may be redone once (see --max-foreign), each after a bounded wait for a quiet CPU.
   const perSystem = options.warmupSeconds + 2 * options.runs * (options.durationSeconds + options.quietWaitMs / 1000);
   return options.scenarios.length * (3 * perSystem + options.startTimeoutMs / 1000);
+}
+
+/** direct, nginx proxy and (unless --baselines-only) the subject with the scenario's config. */
+async function baselineSystems(
+  options: BenchOptions, scenario: Scenario, scenarioDir: string, sourceRoot: string, upstreamPort: number, proxyPort: number,
+  upstreamPid: number, proxyPid: number, proxyCpus: string | null, proxyCpu: number | null, failures: { target: string; error: string }[],
+): Promise<{ systems: MeasuredSystem[]; stop: () => Promise<void> }> {
+  const systems: MeasuredSystem[] = [
+    // The upstream shares its CPU with wrk, so no foreign-load figure for it.
+    { name: DIRECT, port: upstreamPort, rootPid: upstreamPid, cpu: null },
+    { name: NGINX_PROXY, port: proxyPort, rootPid: proxyPid, cpu: proxyCpu },
+  ];
+  let subject: RunningTarget | null = null;
+  if (options.includeSubject) {
+    try {
+      subject = await startTarget({
+        sourceRoot, dir: join(scenarioDir, 'target'), upstreamPort, scenario, cpus: proxyCpus,
+        targetCommand: options.targetCommand, startTimeoutMs: options.startTimeoutMs,
+      });
+      systems.push({ name: options.targetName, port: subject.port, rootPid: subject.rootPid(), cpu: proxyCpu });
+      log(`  ${options.targetName} serving on ${subject.port} (pid ${subject.rootPid()})`);
+    } catch (error) {
+      const reason = `did not start: ${error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 300) : String(error)}`;
+      failures.push({ target: options.targetName, error: reason });
+      log(`  ${options.targetName} ${reason}`);
+    }
+  }
+  return { systems, stop: async () => subject?.stop() };
 }
 
 async function bench(options: BenchOptions, tempDir: string): Promise<BenchReport> {
@@ -57,37 +87,28 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
     log(`scenario ${name}: ${scenario.description}`);
     const scenarioDir = join(tempDir, name);
     mkdirSync(scenarioDir, { recursive: true });
-    const systems: MeasuredSystem[] = [
-      // The upstream shares its CPU with wrk, so no foreign-load figure for it.
-      { name: DIRECT, port: upstreamPort, rootPid: upstream.process.pid, cpu: null },
-      { name: NGINX_PROXY, port: proxyPort, rootPid: proxy.process.pid, cpu: proxyCpu },
-    ];
-    let subject: RunningTarget | null = null;
-    let subjectError: string | null = null;
-    if (options.includeSubject) {
-      try {
-        subject = await startTarget({
-          sourceRoot: source.root,
-          dir: join(scenarioDir, 'target'),
-          upstreamPort,
-          scenario,
-          cpus: proxyCpus,
-          targetCommand: options.targetCommand,
-          startTimeoutMs: options.startTimeoutMs,
-        });
-        systems.push({ name: options.targetName, port: subject.port, rootPid: subject.rootPid(), cpu: proxyCpu });
-        log(`  ${options.targetName} serving on ${subject.port} (pid ${subject.rootPid()})`);
-      } catch (error) {
-        subjectError = `did not start: ${error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 300) : String(error)}`;
-        log(`  ${options.targetName} ${subjectError}`);
-      }
+    let systems: MeasuredSystem[];
+    let stopSystems: () => Promise<void>;
+    const failures: { target: string; error: string }[] = [];
+    if (scenario.systems === 'baselines') {
+      ({ systems, stop: stopSystems } = await baselineSystems(options, scenario, scenarioDir, source.root, upstreamPort, proxyPort, upstream.process.pid, proxy.process.pid, proxyCpus, proxyCpu, failures));
+    } else {
+      const build = { plugins: pluginSystems, ai: aiSystems, tls: tlsSystems }[scenario.systems];
+      const built = await build({
+        scenario, dir: scenarioDir, runDir: tempDir, upstreamPort, sourceRoot: source.root, proxyCpus, proxyCpu,
+        targetCommand: options.targetCommand, targetName: options.targetName, startTimeoutMs: options.startTimeoutMs,
+        portkeyDir: options.portkeyDir, log,
+      });
+      systems = built.systems;
+      stopSystems = built.stop;
+      failures.push(...built.failures);
     }
     try {
       const outcomes = await measureScenario(scenario, systems, { ...options, loadCpus, dir: scenarioDir, log, quietCpu: proxyCpu });
-      if (subjectError !== null) outcomes.push({ target: options.targetName, summary: null, error: subjectError });
+      for (const failure of failures) outcomes.push({ target: failure.target, summary: null, error: failure.error });
       scenarios.push({ scenario: name, description: scenario.description, bodyBytes: scenario.bodyBytes, outcomes });
     } finally {
-      await subject?.stop();
+      await stopSystems();
     }
   }
 

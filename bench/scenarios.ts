@@ -2,9 +2,19 @@
 // and how big each response body is (for MB/s).
 import { stringify } from 'yaml';
 import { LARGE_BODY_BYTES, LARGE_BODY_PATH, SMALL_BODY } from './nginx.ts';
+import { ANTHROPIC_MOCK_BODY, CHAT_PATH, chatLuaScript } from './scenarios-extra.ts';
 
-export type ScenarioName = 'passthrough' | 'routes-10k' | 'large-body';
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['passthrough', 'routes-10k', 'large-body'];
+export type ScenarioName = 'passthrough' | 'routes-10k' | 'large-body' | 'plugins' | 'ai' | 'https' | 'http2';
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['passthrough', 'routes-10k', 'large-body', 'plugins', 'ai', 'https', 'http2'];
+
+/**
+ * Which systems a scenario compares (bench/systems.ts builds the non-baseline sets):
+ * - baselines: direct upstream, nginx proxy, Portico;
+ * - plugins: Portico passthrough against one Portico per plugin variant (cost of each plugin);
+ * - ai: the Anthropic mock direct, Portico's ai-proxy, Portkey's gateway;
+ * - tls: nginx and Portico, both terminating TLS (`ssl http2`) with the same certificate.
+ */
+export type SystemSet = 'baselines' | 'plugins' | 'ai' | 'tls';
 
 export interface Scenario {
   name: ScenarioName;
@@ -17,6 +27,9 @@ export interface Scenario {
   probe: { path: string; host: string | null };
   bodyBytes: number;
   declarativeConfig: (upstreamPort: number) => string;
+  systems: SystemSet;
+  /** wrk for HTTP/1.1 (plain or TLS), h2load for HTTP/2. */
+  load: 'wrk' | 'h2load';
 }
 
 export const ROUTE_COUNT = 10_000;
@@ -92,6 +105,12 @@ end
 `;
 }
 
+/** Passthrough behind a TLS-terminating proxy; the load generator picks HTTPS/1.1 or HTTP/2. */
+function tlsScenario(name: ScenarioName, description: string, load: Scenario['load']): Scenario {
+  const probe = { path: '/', host: null };
+  return { name, description, path: '/', luaScript: null, probe, bodyBytes: SMALL_BODY.length, declarativeConfig: passthroughConfig, systems: 'tls', load };
+}
+
 export const SCENARIOS: Record<ScenarioName, Scenario> = {
   passthrough: {
     name: 'passthrough',
@@ -101,6 +120,8 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     probe: { path: '/', host: null },
     bodyBytes: SMALL_BODY.length,
     declarativeConfig: passthroughConfig,
+    systems: 'baselines',
+    load: 'wrk',
   },
   'routes-10k': {
     name: 'routes-10k',
@@ -110,6 +131,8 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     probe: { path: `${routePath(routeForRequest(1))}/bench`, host: routeHost(routeForRequest(1)) },
     bodyBytes: SMALL_BODY.length,
     declarativeConfig: (upstreamPort) => manyRoutesConfig(upstreamPort),
+    systems: 'baselines',
+    load: 'wrk',
   },
   'large-body': {
     name: 'large-body',
@@ -119,5 +142,33 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     probe: { path: LARGE_BODY_PATH, host: null },
     bodyBytes: LARGE_BODY_BYTES,
     declarativeConfig: passthroughConfig,
+    systems: 'baselines',
+    load: 'wrk',
   },
+  plugins: {
+    name: 'plugins',
+    description:
+      'one route (`/`), 100-byte upstream response; Portico with no plugin against Portico with each plugin set configured globally (one consumer; wrk sends its key as `apikey` where key-auth runs)',
+    path: '/',
+    luaScript: null,
+    probe: { path: '/', host: null },
+    bodyBytes: SMALL_BODY.length,
+    // Each variant has its own config (bench/scenarios-extra.ts); this one is the passthrough reference.
+    declarativeConfig: passthroughConfig,
+    systems: 'plugins',
+    load: 'wrk',
+  },
+  ai: {
+    name: 'ai',
+    description: `OpenAI-format chat completion POSTed to \`${CHAT_PATH}\`, answered by an nginx mock of Anthropic's Messages API (${ANTHROPIC_MOCK_BODY.length}-byte JSON)`,
+    path: CHAT_PATH,
+    luaScript: chatLuaScript(),
+    probe: { path: CHAT_PATH, host: null },
+    bodyBytes: ANTHROPIC_MOCK_BODY.length,
+    declarativeConfig: passthroughConfig,
+    systems: 'ai',
+    load: 'wrk',
+  },
+  https: tlsScenario('https', 'passthrough over HTTPS/1.1 (wrk, keep-alive): TLS terminated by the proxy, plain HTTP to the upstream', 'wrk'),
+  http2: tlsScenario('http2', 'passthrough over HTTP/2 with TLS (h2load, 10 connections × 10 streams), plain HTTP/1.1 to the upstream', 'h2load'),
 };

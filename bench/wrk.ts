@@ -35,15 +35,21 @@ export function wrkArguments(options: WrkOptions): string[] {
   return args;
 }
 
-export async function runWrk(options: WrkOptions): Promise<WrkResult> {
-  const wrk = spawnTracked('wrk', options.wrkBinary ?? 'wrk', wrkArguments(options), { cpus: options.cpus });
+/** Runs a load generator to completion (killed when it overstays by GRACE_MS); its stdout. */
+export async function runBounded(label: string, binary: string, args: readonly string[], durationSeconds: number, cpus: string | null): Promise<string> {
+  const child = spawnTracked(label, binary, args, { cpus });
   let stdout = '';
-  wrk.child.stdout?.on('data', (chunk: Buffer) => {
+  child.child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString('utf8');
   });
-  const timer = setTimeout(() => void killTree(wrk.pid, 500), options.durationSeconds * 1000 + GRACE_MS);
-  const code = await wrk.exited;
+  const timer = setTimeout(() => void killTree(child.pid, 500), durationSeconds * 1000 + GRACE_MS);
+  const code = await child.exited;
   clearTimeout(timer);
-  if (code !== 0) throw new Error(`wrk exited with ${code}: ${wrk.outputTail()}`);
+  if (code !== 0) throw new Error(`${label} exited with ${code}: ${child.outputTail()}`);
+  return stdout;
+}
+
+export async function runWrk(options: WrkOptions): Promise<WrkResult> {
+  const stdout = await runBounded('wrk', options.wrkBinary ?? 'wrk', wrkArguments(options), options.durationSeconds, options.cpus);
   return parseWrkOutput(stdout);
 }

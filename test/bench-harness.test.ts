@@ -46,7 +46,9 @@ test('nginx baselines serve the scenario bodies and wrk measures through the pro
 
   assert.deepEqual(await probe(upstreamPort, '/', null), { status: 200, bytes: 100 });
   assert.deepEqual(await probe(proxyPort, LARGE_BODY_PATH, null), { status: 200, bytes: LARGE_BODY_BYTES });
-  for (const scenario of Object.values(SCENARIOS)) assert.equal(await answersCorrectly(proxyPort, scenario), true, scenario.name);
+  for (const scenario of Object.values(SCENARIOS).filter((entry) => entry.systems === 'baselines')) {
+    assert.equal(await answersCorrectly(proxyPort, scenario), true, scenario.name);
+  }
 
   const sampler = startUsageSampler(proxy.process.pid, 0);
   const result = await runWrk({ url: `http://127.0.0.1:${proxyPort}/`, durationSeconds: 1, connections: 4, threads: 1, cpus: null });

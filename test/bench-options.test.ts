@@ -7,7 +7,8 @@ import { manyRoutesConfig, manyRoutesLuaScript, passthroughConfig, routeForReque
 
 test('defaults follow the method: 5 s warm-up, 3 runs of 10 s, 50 connections, all scenarios, docs written', () => {
   const options = parseBenchOptions([], '/repo/docs/benchmarks.md');
-  assert.deepEqual(options.scenarios, ['passthrough', 'routes-10k', 'large-body']);
+  assert.deepEqual(options.scenarios, ['passthrough', 'routes-10k', 'large-body', 'plugins', 'ai', 'https', 'http2']);
+  assert.match(options.portkeyDir, /portkey-bench$/);
   assert.equal(options.warmupSeconds, 5);
   assert.equal(options.durationSeconds, 10);
   assert.equal(options.runs, 3);
