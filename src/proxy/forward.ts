@@ -53,6 +53,11 @@ export interface ResponseSink {
    * failure: nginx's error page), answered through the plugins' header_filter and body_filter.
    */
   gatewayError(status: number, message: string | undefined, nginxPage: boolean, close: boolean): void;
+  /**
+   * The upstream failed after its response head. True when the sink ended the client response
+   * cleanly itself (a body filter closing an event stream); false to abort the client connection.
+   */
+  upstreamFailedMidBody?(error: Error): boolean;
 }
 
 export class UpstreamExchange implements Dispatcher.DispatchHandler {
@@ -229,9 +234,11 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       this.entry?.balancer.report?.(ctx.peer!, { kind: kind === 'timeout' ? 'timeout' : 'tcp_failure' });
     }
     if (ctx.responseStarted || ctx.res.headersSent) {
-      // Reset after headers went out: abort the client connection so the truncation is
-      // visible (no terminating chunk, no error body appended) — §4.1.
       this.done = true;
+      // A streaming body filter (ai-proxy's SSE translation) may close its stream cleanly and
+      // record the interruption; otherwise abort the client connection so the truncation is
+      // visible (no terminating chunk, no error body appended) — §4.1.
+      if (this.sink?.upstreamFailedMidBody?.(error) === true) return;
       ctx.res.destroy(error);
       return;
     }

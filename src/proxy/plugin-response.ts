@@ -76,6 +76,19 @@ export class PluginResponse implements ResponseSink {
     else this.forward(chunk, false);
   }
 
+  /**
+   * Kong's streaming contract for event streams: when the upstream goes away mid-stream, the body
+   * filters still see the end (ai-proxy then closes its SSE stream with `[DONE]` and logs the
+   * interruption) instead of the client seeing a reset. Other bodies are aborted as usual.
+   */
+  upstreamFailedMidBody(_error: Error): boolean {
+    if (this.stopped || this.buffered !== null || !this.run.hasBodyFilter) return false;
+    const type = this.run.ctx.responseHeaders.get('content-type');
+    if (typeof type !== 'string' || !type.toLowerCase().startsWith('text/event-stream')) return false;
+    this.end();
+    return true;
+  }
+
   end(): void {
     this.upstreamEndedAt = Date.now();
     if (this.stopped) return;

@@ -25,6 +25,11 @@ function handle(path: string, res: ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     res.write(chunk('partial '));
     setTimeout(() => res.end(chunk('answer')), 10);
+  } else if (path === '/reset') {
+    // The provider dies mid-stream: a chunk, then the connection is reset (no chunked terminator).
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    res.write(chunk('half '));
+    setTimeout(() => res.socket?.destroy(), 10);
   } else if (path === '/endless') {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     const timer = setInterval(() => res.write(chunk('more ')), 5);
@@ -52,7 +57,7 @@ before(async () => {
     ...extra,
   });
   const entries: [string, Record<string, unknown>][] = [
-    ['/cut', config('/cut')], ['/endless', config('/endless')], ['/plain', config('/plain')], ['/limited', config('/limited')],
+    ['/cut', config('/cut')], ['/reset', config('/reset')], ['/endless', config('/endless')], ['/plain', config('/plain')], ['/limited', config('/limited')],
     ['/always', config('/cut', { response_streaming: 'always' })],
     ['/preserve', { ...config(''), route_type: 'preserve', model: { provider: 'openai', options: { upstream_url: `http://127.0.0.1:${upstream.port}` } } }],
   ];
@@ -81,6 +86,14 @@ describe('ai-proxy streaming edges', () => {
     assert.equal(record.usage.estimated, true);
     assert.equal(record.usage.completion_tokens, Math.ceil('partial answer'.length / 4));
     assert.equal(JSON.parse(record.payload.response).choices[0].message.content, 'partial answer');
+  });
+
+  it('ends the client stream cleanly when the provider connection is reset mid-stream', async () => {
+    const response = await post('/reset');
+    assert.equal(response.status, 200);
+    assert.equal(response.body, `${chunk('half ')}data: [DONE]\n\n`);
+    await settle();
+    assert.equal(logged.at(-1)!.ai.proxy.meta.stream_interrupted, true);
   });
 
   it('forces streaming with response_streaming = always', async () => {
