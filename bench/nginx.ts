@@ -120,3 +120,23 @@ export async function startBaselines(dir: string, upstreamCpus: string | null, p
   const proxy = await startNginx('nginx-proxy', proxyDir, renderProxyConf(proxyDir, proxyPort, upstreamPort), proxyPort, proxyCpus);
   return { upstream, proxy };
 }
+
+export interface TlsFiles {
+  cert: string;
+  key: string;
+}
+
+/** The baseline proxy with its listener switched to `ssl http2` (the https and http2 scenarios). */
+export function renderTlsProxyConf(dir: string, port: number, upstreamPort: number, tls: TlsFiles): string {
+  const plain = `listen 127.0.0.1:${port} backlog=4096;`;
+  const conf = renderProxyConf(dir, port, upstreamPort);
+  if (!conf.includes(plain)) throw new Error('renderProxyConf changed its listener; update renderTlsProxyConf');
+  return conf.replace(
+    plain,
+    `listen 127.0.0.1:${port} ssl http2 backlog=4096;
+    ssl_certificate ${tls.cert};
+    ssl_certificate_key ${tls.key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    http2_max_concurrent_streams 100;`,
+  );
+}

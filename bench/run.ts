@@ -95,7 +95,7 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
     } else {
       const build = { plugins: pluginSystems, ai: aiSystems, tls: tlsSystems }[scenario.systems];
       const built = await build({
-        scenario, dir: scenarioDir, runDir: tempDir, upstreamPort, sourceRoot: source.root, proxyCpus, proxyCpu,
+        scenario, dir: scenarioDir, runDir: tempDir, upstreamPort, sourceRoot: source.root, proxyCpus, proxyCpu, loadCpus,
         targetCommand: options.targetCommand, targetName: options.targetName, startTimeoutMs: options.startTimeoutMs,
         portkeyDir: options.portkeyDir, log,
       });

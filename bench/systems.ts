@@ -4,16 +4,17 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { startNginx } from './nginx.ts';
+import { renderTlsProxyConf, startNginx } from './nginx.ts';
+import { h2loadAvailable } from './h2load.ts';
 import { DIRECT, NGINX_PROXY } from './report.ts';
 import { startTarget } from './portico.ts';
 import { canConnect, freePort, killTree, spawnTracked, waitUntil } from './processes.ts';
-import { renderTlsProxyConf } from './scenario-tls.ts';
 import {
   ANTHROPIC_MOCK_BODY, BENCH_API_KEY, BENCH_PROVIDER_KEY, CHAT_PATH, CHAT_REQUEST_BODY, PLUGIN_VARIANTS, REDIS_PORT,
   aiProxyConfig, pluginConfig, renderMockConf,
 } from './scenarios-extra.ts';
 import type { MeasuredSystem } from './measure.ts';
+import type { TlsFiles } from './nginx.ts';
 import type { RunningTarget } from './portico.ts';
 import type { Scenario } from './scenarios.ts';
 
@@ -27,6 +28,8 @@ export interface SystemContext {
   sourceRoot: string;
   proxyCpus: string | null;
   proxyCpu: number | null;
+  /** wrk's CPU; the AI mock runs there like the upstream of the other scenarios. */
+  loadCpus: string | null;
   targetCommand: string | null;
   targetName: string;
   startTimeoutMs: number;
@@ -145,8 +148,7 @@ export async function aiSystems(context: SystemContext): Promise<ScenarioSystems
   const collector = new Collector(context);
   const mockDir = join(context.dir, 'anthropic-mock');
   const mockPort = await freePort();
-  // The mock shares the load CPU with wrk, like the upstream of the other scenarios.
-  const mock = await startNginx('anthropic-mock', mockDir, renderMockConf(mockDir, mockPort), mockPort, context.proxyCpus === null ? null : '1');
+  const mock = await startNginx('anthropic-mock', mockDir, renderMockConf(mockDir, mockPort), mockPort, context.loadCpus);
   await collector.add(DIRECT, async () => {
     const url = `http://127.0.0.1:${mockPort}/v1/messages`;
     const check = (): Promise<boolean> => answers(url, (body) => body === ANTHROPIC_MOCK_BODY, chatInit({}));
@@ -186,11 +188,6 @@ export async function aiSystems(context: SystemContext): Promise<ScenarioSystems
   return collector.result();
 }
 
-export interface TlsFiles {
-  cert: string;
-  key: string;
-}
-
 /** An EC P-256 self-signed certificate for 127.0.0.1/bench.test, made once per run. */
 export function benchCertificate(dir: string): TlsFiles {
   const files = { cert: join(dir, 'bench.crt'), key: join(dir, 'bench.key') };
@@ -204,6 +201,12 @@ export function benchCertificate(dir: string): TlsFiles {
 /** nginx and Portico both terminating TLS with `ssl http2` and the same certificate. */
 export async function tlsSystems(context: SystemContext): Promise<ScenarioSystems> {
   const collector = new Collector(context);
+  if (context.scenario.load === 'h2load' && !h2loadAvailable()) {
+    // Without h2load there is no HTTP/2 load generator of comparable cost; say so instead of guessing.
+    const error = 'not measured: h2load (Debian package nghttp2-client) is not installed';
+    collector.failures.push({ target: NGINX_PROXY, error }, { target: context.targetName, error });
+    return collector.result();
+  }
   const tls = benchCertificate(context.runDir);
   const ready = (port: number): Promise<boolean> => answers(`https://127.0.0.1:${port}/`, hundredBytes);
   await collector.add(NGINX_PROXY, async () => {
