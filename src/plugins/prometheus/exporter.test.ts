@@ -97,3 +97,19 @@ test('per_consumer off leaves the consumer label empty', async () => {
   const requests = parsePrometheus(text).find((family) => family.name === 'kong_http_requests_total')!;
   assert.equal(requests.metrics[0]!.labels!.consumer, '');
 });
+
+test('AI metrics label the model with the request model, as Kong does (not the response model)', async () => {
+  const { workerMetrics } = await import('./exporter.ts');
+  workerMetrics.reset();
+  const ai = { proxy: { meta: { provider_name: 'openai', request_model: 'gpt-4o', response_model: 'gpt-4o-2024-08-06', llm_latency: 300 }, usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, cost: 0.25 } } };
+  recordRequest(entry({ ai }), 'service', ALL_ON);
+  const text = renderNodeMetrics({ nodeId: 'node-1', reports: [reportOf(workerMetrics, 7)], connections, datastoreReachable: true });
+  workerMetrics.reset();
+  const families = new Map(parsePrometheus(text).map((family) => [family.name, family]));
+  const requests = families.get('ai_llm_requests_total') ?? families.get('kong_ai_llm_requests_total');
+  assert.ok(requests, 'the AI request counter is exported');
+  assert.equal(requests.metrics[0]!.labels!.ai_model, 'gpt-4o');
+  assert.equal(requests.metrics[0]!.labels!.ai_provider, 'openai');
+  const tokens = families.get('ai_llm_tokens_total') ?? families.get('kong_ai_llm_tokens_total');
+  assert.equal(tokens!.metrics.find((metric) => metric.labels!.token_type === 'total_tokens')!.value, '15');
+});

@@ -27,7 +27,7 @@ function recordAi(entry: Entry, workspace: string): void {
     const usage = (plugin?.usage ?? {}) as Entry;
     const cache = (plugin?.cache ?? {}) as Entry;
     const labels = [
-      String(meta.provider_name ?? ''), String(meta.response_model ?? meta.request_model ?? ''), String(cache.cache_status ?? ''),
+      String(meta.provider_name ?? ''), String(meta.request_model ?? ''), String(cache.cache_status ?? ''),
       String(cache.vector_db ?? ''), String(cache.embeddings_provider ?? ''), String(cache.embeddings_model ?? ''), workspace,
     ];
     workerMetrics.increment('kong_ai_llm_requests_total', labels, 1);
