@@ -1,6 +1,7 @@
 // Facts about the machine and tools, recorded next to the numbers (nproc, free, node, nginx, wrk).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import type { MachineFacts } from './report.ts';
 
@@ -39,4 +40,21 @@ export function collectMachineFacts(loadAverageBefore: number): MachineFacts {
 /** Moves the bench runner itself onto the load CPU so it never competes with the proxy. */
 export function pinSelf(cpus: string): void {
   spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { timeout: 5000 });
+}
+
+/** Versions of the tools only some scenarios use (h2load, Redis, Portkey's gateway), or "not installed". */
+export function otherToolVersions(portkeyDir: string): string {
+  const h2load = commandOutput('h2load', ['--version']).split('\n')[0];
+  const redis = /v=(\S+)/.exec(commandOutput('redis-server', ['--version']))?.[1];
+  const portkeyPackage = join(portkeyDir, 'node_modules', '@portkey-ai', 'gateway', 'package.json');
+  let portkey = 'not installed';
+  if (existsSync(portkeyPackage)) {
+    const version = (JSON.parse(readFileSync(portkeyPackage, 'utf8')) as { version?: string }).version ?? '?';
+    portkey = `${version} (npm @portkey-ai/gateway in ${portkeyDir}, outside the repository)`;
+  }
+  return [
+    `HTTP/2 load: ${h2load.startsWith('h2load') ? h2load : 'h2load not installed'}`,
+    `Redis: ${redis === undefined ? 'not installed' : `redis-server ${redis}`}`,
+    `Portkey gateway: ${portkey}`,
+  ].join('; ');
 }

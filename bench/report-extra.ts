@@ -127,3 +127,33 @@ export function scenarioExtras(result: ScenarioResult, subject: string): string 
   if (result.scenario === 'ai') return renderAiTable(result, subject);
   return null;
 }
+
+/** How the plugin, AI and TLS scenarios were set up, for the Method section (only those that ran). */
+export function scenarioMethods(report: BenchReport): string[] {
+  const ran = new Set(report.scenarios.map((result) => result.scenario));
+  const lines: string[] = [];
+  if (ran.has('plugins')) {
+    lines.push(
+      `- plugins: ${PLUGIN_VARIANTS.length + 1} ${report.subject} processes (no plugin, and one per plugin set) run side by side on the proxy CPU and are measured`,
+      '  interleaved like the systems of the other scenarios; each cost is against the no-plugin process of the same pass.',
+      '  Plugins are global; rate-limiting has `second: 1e9, limit_by: ip` (nothing is rejected), Redis at 127.0.0.1:6379 with',
+      '  `timeout: 200`; key-auth reads the `apikey` header that wrk sends (`-H`). Cost = 1 − req/s ratio; CPU cost = CPU µs/req ratio − 1.',
+    );
+  }
+  if (ran.has('ai')) {
+    lines.push(
+      '- ai: nginx (1 worker, on the load CPU) answers every POST with a fixed Anthropic Messages JSON. "direct" is that mock;',
+      `  ${report.subject} runs ai-proxy (route_type llm/v1/chat, provider anthropic, upstream_url = the mock); Portkey's gateway gets`,
+      '  `x-portkey-provider: anthropic` and `x-portkey-custom-host: http://127.0.0.1:<mock>/v1` (started with `--headless`,',
+      '  NODE_ENV=production, on Node 24, pinned like the proxy). wrk POSTs the same OpenAI-format chat body (Lua script).',
+    );
+  }
+  if (ran.has('https') || ran.has('http2')) {
+    lines.push(
+      `- https/http2: one EC P-256 self-signed certificate per run; nginx (\`listen … ssl http2\`, the baseline proxy otherwise) and ${report.subject}`,
+      '  (`KONG_PROXY_LISTEN=… ssl http2`, KONG_SSL_CERT/KEY) terminate TLS; plain HTTP/1.1 to the same upstream. https: wrk over',
+      '  TLS with keep-alive; http2: `h2load -t1 -c10 -m10 -D <s>`, percentiles from its per-request log. "÷ nginx proxy" is against nginx over TLS.',
+    );
+  }
+  return lines;
+}

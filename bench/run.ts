@@ -4,7 +4,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { collectMachineFacts, cpuCount, pinSelf } from './machine.ts';
+import { collectMachineFacts, cpuCount, otherToolVersions, pinSelf } from './machine.ts';
 import { measureScenario } from './measure.ts';
 import { startBaselines } from './nginx.ts';
 import { parseBenchOptions, USAGE } from './options.ts';
@@ -66,7 +66,7 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
   const notes: string[] = [];
   if (!twoCpus) notes.push('Fewer than 2 CPUs: nothing was pinned, so load generator and proxy shared the CPU.');
   // Before pinning: nproc counts only the CPUs this process may use.
-  const machine = collectMachineFacts(loadavg()[0]);
+  const machine = { ...collectMachineFacts(loadavg()[0]), otherTools: otherToolVersions(options.portkeyDir) };
   if (loadCpus !== null) pinSelf(loadCpus);
 
   // --target-cmd runs in the checkout as it is; Portico from HEAD unless --from-worktree.

@@ -138,4 +138,10 @@ test('the page shows the plugin cost table, the targets and a failed variant wit
   assert.match(page, /\| portico\+rate-limiting-redis \| did not start: no Redis \|/);
   assert.match(page, /## Targets[\s\S]*\| key-auth-acl: cost < 10\.0 % vs passthrough \| 20\.0 % req\/s, 25\.0 % CPU\/req \| not met \|/);
   assert.doesNotMatch(page, /\| plugins \| – \| – \|/, 'plugins has its own table, not a row of the nginx ratios');
+  assert.match(page, /\[benchmarks-admin\.md\]\(benchmarks-admin\.md\)/);
+  assert.match(page, /- plugins: 7 portico processes/);
+  assert.doesNotMatch(page, /- ai: |- https\/http2: /, 'methods only of the scenarios that ran');
+  assert.doesNotMatch(page, /Portkey gateway:/, 'no tool line when the run did not record one');
+  const withTools = renderMarkdown({ ...report, machine: { ...report.machine, otherTools: 'Portkey gateway: not installed' } });
+  assert.match(withTools, /^- Portkey gateway: not installed$/m);
 });
