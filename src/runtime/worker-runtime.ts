@@ -17,6 +17,7 @@ import { bundledPlugins } from '../plugins/index.ts';
 import { openStore } from './database.ts';
 import { StoreFollower } from './store-follower.ts';
 import { WorkerHealth } from './worker-health.ts';
+import { ProxyConnections } from './proxy-connections.ts';
 import { HEALTH_OWNER } from './health-router.ts';
 import type { PrimaryToWorker, WorkerToPrimary } from './messages.ts';
 import { proposalFile, readConfigContent, writeConfigContent, type ConfigRef } from './config-files.ts';
@@ -41,6 +42,8 @@ export class WorkerRuntime {
   private readonly init: InitMessage;
   /** Node-wide target health: this worker's table, and the monitor when it is the owner. */
   private readonly health: WorkerHealth;
+  /** Connection counters of every proxy listener of this worker (summed node-wide for /metrics). */
+  private readonly proxyConnections = new ProxyConnections();
   /** DB-less: the configuration this worker booted with (read from the primary's file). */
   private readonly initialEntities: EntitySet;
   private readonly listeners: Listeners;
@@ -97,7 +100,7 @@ export class WorkerRuntime {
       this.swapSnapshot(await this.buildFullSnapshot(this.initialEntities, this.init.config.version));
     }
     this.startedServing();
-    const proxy = (): Server => createProxyServer(settings, () => this.snapshot, logger);
+    const proxy = (): Server => this.proxyConnections.track(createProxyServer(settings, () => this.snapshot, logger));
     const admin = (): Server => createAdminServer({
       settings,
       store: () => this.store,
@@ -125,7 +128,10 @@ export class WorkerRuntime {
   }
 
   private workerMetrics(): WorkerMetrics {
-    this.metrics ??= new WorkerMetrics(this.nodeId, this.workerId, process.send !== undefined ? process : null, () => targetHealthRows(this.snapshot.upstreams.values()));
+    this.metrics ??= new WorkerMetrics(
+      this.nodeId, this.workerId, process.send !== undefined ? process : null,
+      () => targetHealthRows(this.snapshot.upstreams.values()), () => this.proxyConnections.snapshot(),
+    );
     return this.metrics;
   }
 

@@ -60,6 +60,10 @@ plugins:
       // One memory series per worker: both workers answered the scrape.
       assert.equal(families.get('kong_memory_workers_lua_vms_bytes')!.metrics.length, 2);
       assert.equal(families.get('kong_datastore_reachable')!.metrics[0]!.value, '1');
+      // nginx-wide counters are the proxy's, summed over both workers (not the scraped API server's).
+      assert.equal(families.get('kong_nginx_requests_total')!.metrics[0]!.value, String(total + 1));
+      const accepted = families.get('kong_nginx_connections_total')!.metrics.find((metric) => metric.labels!.state === 'accepted');
+      assert.ok(Number(accepted!.value) >= 1, 'proxy connections are counted');
       // No health checks configured on the upstream: Kong's healthchecks_off state is the one set.
       const health = families.get('kong_upstream_target_health')!.metrics;
       const set = health.filter((metric) => metric.value === '1').map((metric) => [metric.labels!.upstream, metric.labels!.target, metric.labels!.state]);

@@ -19,6 +19,30 @@ export interface WorkerMetricsReport {
   heapBytes: number;
   metrics: MetricsSnapshot;
   timers: { running: number; pending: number };
+  /** This worker's proxy connections (nginx stub_status shape); summed into the node's gauges. */
+  connections?: ConnectionCounters;
+}
+
+/** nginx stub_status counters, as kong_nginx_connections_total reports them. */
+export interface ConnectionCounters {
+  connections_active: number;
+  connections_reading: number;
+  connections_writing: number;
+  connections_waiting: number;
+  connections_accepted: number;
+  connections_handled: number;
+  total_requests: number;
+}
+
+/** Sums per-worker counters (null when no worker reported any). */
+export function sumConnections(all: ReadonlyArray<ConnectionCounters | undefined>): ConnectionCounters | null {
+  const present = all.filter((counters): counters is ConnectionCounters => counters !== undefined);
+  if (present.length === 0) return null;
+  const total = { ...present[0]! };
+  for (const counters of present.slice(1)) {
+    for (const key of Object.keys(total) as Array<keyof ConnectionCounters>) total[key] += counters[key];
+  }
+  return total;
 }
 
 /**
