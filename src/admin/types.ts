@@ -32,8 +32,8 @@ export interface StatusDeps {
   getConfigHash: () => string | null;
   nodeId: string;
   logger: Logger;
-  /** Node-wide proxy counters; without it the serving listener counts its own traffic. */
-  counters?: () => ServerCounters;
+  /** Node-wide proxy counters; without it (or when it yields null) the serving listener counts its own traffic. */
+  counters?: () => ServerCounters | null | Promise<ServerCounters | null>;
   /** Extra not-ready reason (e.g. router builds not complete on every worker); null = ready. */
   readiness?: () => string | null;
   /** Called when a client asks to drain (`POST /status/ready {"status":"draining"}`). */

@@ -64,6 +64,11 @@ export class WorkerMetrics {
     return renderNodeMetrics({ nodeId: this.nodeId, reports, connections, datastoreReachable: node.datastoreReachable, targets: this.targets() });
   }
 
+  /** Proxy connection counters summed over every worker of the node (for `/status`). */
+  async nodeConnections(): Promise<ServerCounters | null> {
+    return sumConnections((await this.collect()).map((report) => report.connections));
+  }
+
   private report(): WorkerMetricsReport {
     const report = workerMetricsReport();
     const connections = this.connections?.();

@@ -111,6 +111,7 @@ export class WorkerRuntime {
       availablePlugins: () => (this.registry === null ? {} : availablePluginsOf(this.registry)),
       pluginEndpoints: () => (this.registry?.plugins ?? []).flatMap((plugin) => plugin.definition.api ?? []),
       metrics: (node) => this.workerMetrics().render(node),
+      counters: () => this.workerMetrics().nodeConnections(),
       upstreamHealth: this.health.admin,
     });
     const status = (): Server => createStatusServer({
@@ -120,6 +121,7 @@ export class WorkerRuntime {
       nodeId: this.nodeId,
       logger,
       metrics: (node) => this.workerMetrics().render(node),
+      counters: () => this.workerMetrics().nodeConnections(),
     });
     // Proxy TLS listeners pick certificates from the snapshot being served (hot reload).
     await this.listeners.bind({ kind: 'proxy', name: 'proxy', addresses: settings.proxy_listen, makeServer: proxy, certificates: () => this.snapshot.certificates });

@@ -64,6 +64,9 @@ plugins:
       assert.equal(families.get('kong_nginx_requests_total')!.metrics[0]!.value, String(total + 1));
       const accepted = families.get('kong_nginx_connections_total')!.metrics.find((metric) => metric.labels!.state === 'accepted');
       assert.ok(Number(accepted!.value) >= 1, 'proxy connections are counted');
+      // /status reports the same node-wide proxy counters under `server`.
+      const status = JSON.parse((await get(`${base}/status`)).body) as { server: { total_requests: number } };
+      assert.equal(status.server.total_requests, total + 1);
       // No health checks configured on the upstream: Kong's healthchecks_off state is the one set.
       const health = families.get('kong_upstream_target_health')!.metrics;
       const set = health.filter((metric) => metric.value === '1').map((metric) => [metric.labels!.upstream, metric.labels!.target, metric.labels!.state]);

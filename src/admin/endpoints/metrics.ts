@@ -13,7 +13,7 @@ export function registerMetricsRoute(router: AdminRouter<RouteHandler>, deps: St
   if (metrics === undefined) return;
   router.add('GET', '/metrics', {
     handle: async () => {
-      const text = await metrics({ counters: deps.counters?.() ?? counters(), datastoreReachable: await databaseReachable(deps) });
+      const text = await metrics({ counters: (await deps.counters?.()) ?? counters(), datastoreReachable: await databaseReachable(deps) });
       return { status: 200, text, headers: { 'Content-Type': CONTENT_TYPE } };
     },
   });

@@ -39,7 +39,7 @@ export async function statusBody(deps: StatusDeps, counters: () => ServerCounter
       // Portico has no nginx shared dictionaries; the key stays for clients that read it.
       lua_shared_dicts: {},
     },
-    server: deps.counters?.() ?? counters(),
+    server: (await deps.counters?.()) ?? counters(),
   };
   if (deps.settings.database === 'off' || deps.settings.role === 'data_plane') {
     body.configuration_hash = deps.getConfigHash() ?? EMPTY_CONFIG_HASH;
