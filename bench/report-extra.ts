@@ -145,7 +145,8 @@ export function scenarioMethods(report: BenchReport): string[] {
       '- ai: nginx (1 worker, on the load CPU) answers every POST with a fixed Anthropic Messages JSON. "direct" is that mock;',
       `  ${report.subject} runs ai-proxy (route_type llm/v1/chat, provider anthropic, upstream_url = the mock); Portkey's gateway gets`,
       '  `x-portkey-provider: anthropic` and `x-portkey-custom-host: http://127.0.0.1:<mock>/v1` (started with `--headless`,',
-      '  NODE_ENV=production, on Node 24, pinned like the proxy). wrk POSTs the same OpenAI-format chat body (Lua script).',
+      '  NODE_ENV=production, on Node 24, pinned like the proxy; its CLI has no listen-address option, so it binds every interface —',
+      '  only 127.0.0.1 was used). wrk POSTs the same OpenAI-format chat body (Lua script). The p99 overhead is ' + report.subject + ' p99 − direct p99.',
     );
   }
   if (ran.has('https') || ran.has('http2')) {
