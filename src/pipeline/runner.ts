@@ -8,7 +8,7 @@
 //  * when access never ran (no route matched, rewrite exited) the later phases run the globals;
 //  * a handler that throws is logged with the plugin name; in access the client gets Kong's
 //    500 `{"message":"An unexpected error occurred"}`; log/body_filter failures are only logged.
-import { createNodePdk, createRequestPdk, pdkForPlugin, PluginLog, type Pdk, type PluginRequestContext } from '../pdk/index.ts';
+import { createNodePdk, createRequestPdk, pdkForPlugin, PluginLog, type Pdk, type PluginRequestContext, type ServiceResponseView } from '../pdk/index.ts';
 import { logFailure } from './registry.ts';
 import type { ConfiguredPlugin, PluginTable } from './table.ts';
 
@@ -28,6 +28,27 @@ function stringHeaders(headers: Record<string, string | string[] | number | unde
   const out: Record<string, string | string[] | undefined> = {};
   for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = typeof value === 'number' ? String(value) : value;
   return out;
+}
+
+/**
+ * kong.service.response: the upstream's status, headers and (buffered) body. The lower-cased
+ * header view is built only if a plugin asks for it — most requests never do.
+ */
+class ServiceResponse implements ServiceResponseView {
+  readonly status: number;
+  readonly body: Buffer | null;
+  private readonly raw: Record<string, string | string[] | number | undefined>;
+  private view: Record<string, string | string[] | undefined> | null = null;
+
+  constructor(status: number, raw: Record<string, string | string[] | number | undefined>, body: Buffer | null) {
+    this.status = status;
+    this.raw = raw;
+    this.body = body;
+  }
+
+  get headers(): Record<string, string | string[] | undefined> {
+    return (this.view ??= stringHeaders(this.raw));
+  }
 }
 
 /**
@@ -146,10 +167,15 @@ export class PluginRun {
    */
   beginServiceResponse(status: number, headers: Record<string, string | string[] | number | undefined>, body: Buffer | null): void {
     const ctx = this.ctx;
-    ctx.serviceResponse = { status, headers: stringHeaders(headers), body };
-    const pluginSet = ctx.responseHeaders.toWire();
-    ctx.responseHeaders.replaceAll(headers);
-    for (const [name, value] of Object.entries(pluginSet)) ctx.responseHeaders.set(name, value);
+    ctx.serviceResponse = new ServiceResponse(status, headers, body);
+    if (ctx.responseHeaders.size === 0) {
+      ctx.responseHeaders.replaceAll(headers);
+    } else {
+      // Headers plugins set before the upstream answered win over the upstream's.
+      const pluginSet = ctx.responseHeaders.toWire();
+      ctx.responseHeaders.replaceAll(headers);
+      for (const [name, value] of Object.entries(pluginSet)) ctx.responseHeaders.set(name, value);
+    }
     ctx.status = status;
     ctx.source = 'service';
   }
