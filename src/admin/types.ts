@@ -6,17 +6,9 @@ import type { Logger } from '../core/logger.ts';
 import type { Store } from '../store/types.ts';
 import type { ParsedBody } from './http/body.ts';
 import type { Params } from './http/router.ts';
+import type { ServerCounters } from '../core/server-counters.ts';
 
-/** nginx `stub_status`-like counters, as `/status` reports them under `server`. */
-export interface ServerCounters {
-  connections_active: number;
-  connections_reading: number;
-  connections_writing: number;
-  connections_waiting: number;
-  connections_accepted: number;
-  connections_handled: number;
-  total_requests: number;
-}
+export type { ServerCounters };
 
 /** A bundled or custom plugin the node can run, for `GET /` and `/plugins/enabled`. */
 export interface AvailablePlugin {

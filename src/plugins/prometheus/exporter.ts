@@ -5,6 +5,7 @@ import { KONG_VERSION } from '../../core/version.ts';
 import { NODE_METRICS, REQUEST_METRICS } from './definitions.ts';
 import { renderFamily, type SeriesSet } from './exposition.ts';
 import { mergeSnapshots, MetricsRegistry, type MetricsSnapshot } from './metrics.ts';
+import type { ServerCounters } from '../../core/server-counters.ts';
 
 /** This worker's request metrics (Kong's prometheus_metrics shared dict, per process here). */
 export const workerMetrics = new MetricsRegistry(REQUEST_METRICS);
@@ -24,15 +25,7 @@ export interface WorkerMetricsReport {
 }
 
 /** nginx stub_status counters, as kong_nginx_connections_total reports them. */
-export interface ConnectionCounters {
-  connections_active: number;
-  connections_reading: number;
-  connections_writing: number;
-  connections_waiting: number;
-  connections_accepted: number;
-  connections_handled: number;
-  total_requests: number;
-}
+export type ConnectionCounters = ServerCounters;
 
 /** Sums per-worker counters (null when no worker reported any). */
 export function sumConnections(all: ReadonlyArray<ConnectionCounters | undefined>): ConnectionCounters | null {
