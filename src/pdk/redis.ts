@@ -78,6 +78,8 @@ export async function redisFor(conf: RedisConfig): Promise<Redis> {
     connectTimeout: conf.connect_timeout ?? conf.timeout ?? 2000,
     commandTimeout: redisDeadline(conf),
     enableOfflineQueue: false,
+    // Commands issued in the same tick by concurrent requests share one round trip.
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 0,
     lazyConnect: false,
     // Reconnect in the background with a capped backoff; requests never wait for it.

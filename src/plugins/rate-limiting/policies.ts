@@ -62,13 +62,28 @@ async function redisUsage(scope: CounterScope, windows: readonly Window[]): Prom
   const client = await redisFor(scope.redis);
   const deadline = redisDeadline(scope.redis);
   await redisReady(client, deadline);
-  const pipeline = client.pipeline();
-  for (const window of windows) pipeline.eval(INCREMENT_SCRIPT, 1, window.key, EXPIRATION[window.period]);
-  const replies = await withDeadline(pipeline.exec(), deadline);
-  return (replies ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return Number(value);
-  });
+  const increment = incrementCommand(client);
+  const replies = await withDeadline(Promise.all(windows.map((window) => increment(window.key, EXPIRATION[window.period]))), deadline);
+  return replies.map(Number);
+}
+
+type IncrementCommand = (key: string, ttl: number) => Promise<unknown>;
+const incrementCommands = new WeakMap<object, IncrementCommand>();
+
+/**
+ * The increment script as a client command: sent by SHA (EVALSHA) after the first use, and — with
+ * the connection's auto-pipelining — batched with the increments of concurrent requests into one
+ * round trip, instead of one pipeline per request carrying the whole script.
+ */
+function incrementCommand(client: Awaited<ReturnType<typeof redisFor>>): IncrementCommand {
+  let command = incrementCommands.get(client);
+  if (command === undefined) {
+    client.defineCommand('porticoRateLimitIncrement', { numberOfKeys: 1, lua: INCREMENT_SCRIPT });
+    const bound = (client as unknown as Record<string, IncrementCommand>).porticoRateLimitIncrement!.bind(client);
+    command = bound;
+    incrementCommands.set(client, command);
+  }
+  return command;
 }
 
 /** A UUID-shaped id derived from the counter key: the same row on every node. */
