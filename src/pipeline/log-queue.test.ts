@@ -36,7 +36,8 @@ test('failed sends are retried with backoff, then dropped after max_retry_time',
   const attempts: number[] = [];
   let failuresLeft = 2;
   const retried = new LogQueue<string>({
-    name: 'retry', max_batch_size: 1, initial_retry_delay: 0.005, max_retry_delay: 0.02,
+    // Delays large enough that timer jitter on a busy machine cannot reorder them.
+    name: 'retry', max_batch_size: 1, initial_retry_delay: 0.05, max_retry_delay: 1,
     handler: () => { attempts.push(Date.now()); if (failuresLeft-- > 0) throw new Error('down'); },
   });
   retried.enqueue('x');
@@ -44,7 +45,9 @@ test('failed sends are retried with backoff, then dropped after max_retry_time',
   assert.equal(attempts.length, 3);
   assert.equal(retried.failures, 2);
   assert.equal(retried.dropped, 0);
-  assert.ok(attempts[2]! - attempts[1]! >= attempts[1]! - attempts[0]!, 'backoff grows');
+  const [first, second] = [attempts[1]! - attempts[0]!, attempts[2]! - attempts[1]!];
+  assert.ok(first >= 45, `first retry waited the initial delay (${first} ms)`);
+  assert.ok(second >= 95, `backoff grows: the second retry waited about twice as long (${second} ms)`);
 
   const lost = new LogQueue<string>({
     name: 'lost', max_batch_size: 2, initial_retry_delay: 0.005, max_retry_time: 0.03,
