@@ -17,7 +17,7 @@ services:
       - paths: ["/"]
 plugins:
   - name: rate-limiting
-    config: { minute: 12, policy: local, limit_by: service }
+    config: { hour: 12, policy: local, limit_by: service }
 `;
   const gateway = await startGatewayProcess({ kongYml, workers: 1 });
   try {
