@@ -5,19 +5,12 @@
 import { KONG_VERSION } from '../../core/version.ts';
 import { definePlugin, LogQueue, sendDatagram, type ConfOf } from '../../pdk/index.ts';
 import { datadogSchema } from './schema.ts';
+import { ENTRY_METRICS, type LogEntry } from '../../pdk/log-metrics.ts';
 
 type DatadogConf = ConfOf<typeof datadogSchema>;
-type Entry = Record<string, any>;
+type Entry = LogEntry;
 
 const TYPE_SUFFIX: Record<string, string> = { counter: 'c', gauge: 'g', histogram: 'h', meter: 'm', set: 's', timer: 'ms', distribution: 'd' };
-const STATS: Record<string, [string, (entry: Entry) => unknown]> = {
-  request_count: ['request.count', () => 1],
-  latency: ['latency', (entry) => entry.latencies?.request],
-  request_size: ['request.size', (entry) => entry.request?.size],
-  response_size: ['response.size', (entry) => entry.response?.size],
-  upstream_latency: ['upstream_latency', (entry) => entry.latencies?.proxy],
-  kong_latency: ['kong_latency', (entry) => entry.latencies?.kong],
-};
 const queues = new Map<string, LogQueue<Entry>>();
 
 function consumerId(entry: Entry, kind: string | null): string | null {
@@ -37,7 +30,7 @@ export function datadogLines(conf: DatadogConf, entry: Entry): string[] {
   const serviceName = service ? String(service.name ?? service.host ?? '').replace(/\./g, '_') : '';
   const lines: string[] = [];
   for (const metric of conf.metrics) {
-    const stat = STATS[metric.name];
+    const stat = ENTRY_METRICS[metric.name];
     if (stat === undefined) continue;
     const value = stat[1](entry);
     if (typeof value !== 'number' || value < 0) continue;

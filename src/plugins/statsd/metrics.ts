@@ -4,9 +4,10 @@
 import { hostname } from 'node:os';
 import type { ConfOf } from '../../pdk/index.ts';
 import type { statsdSchema } from './schema.ts';
+import { ENTRY_METRICS, type LogEntry } from '../../pdk/log-metrics.ts';
 
 export type StatsdConf = ConfOf<typeof statsdSchema>;
-type Entry = Record<string, any>;
+type Entry = LogEntry;
 type MetricConf = StatsdConf['metrics'][number];
 
 const STAT_SUFFIX: Record<string, string> = { counter: 'c', gauge: 'g', histogram: 'h', meter: 'm', set: 's', timer: 'ms' };
@@ -44,14 +45,6 @@ export function statusAllowed(conf: StatsdConf, status: number): boolean {
 
 interface Stat { name: string; value: string | number; type: string; rate: number | null; tags: Array<[string, string]> }
 
-const SIMPLE: Record<string, [string, (entry: Entry) => unknown]> = {
-  request_count: ['request.count', () => 1],
-  latency: ['latency', (entry) => entry.latencies?.request],
-  request_size: ['request.size', (entry) => entry.request?.size],
-  response_size: ['response.size', (entry) => entry.response?.size],
-  upstream_latency: ['upstream_latency', (entry) => entry.latencies?.proxy],
-  kong_latency: ['kong_latency', (entry) => entry.latencies?.kong],
-};
 
 function statsFor(metric: MetricConf, entry: Entry, conf: StatsdConf, tagged: boolean): Stat[] {
   const type = metric.stat_type;
@@ -67,7 +60,7 @@ function statsFor(metric: MetricConf, entry: Entry, conf: StatsdConf, tagged: bo
     : [];
   const stat = (hierarchical: string, taggedName: string, value: string | number, extra: Array<[string, string]> = []): Stat =>
     ({ name: tagged ? taggedName : hierarchical, value, type, rate, tags: [...tags, ...extra] });
-  const simple = SIMPLE[metric.name];
+  const simple = ENTRY_METRICS[metric.name];
   if (simple !== undefined) {
     const value = simple[1](entry);
     if (typeof value !== 'number' || value < 0) return [];
