@@ -12,15 +12,19 @@ export function trackConnections(server: http.Server): ConnectionTracker {
   let active = 0;
   let totalRequests = 0;
   let inFlight = 0;
+  // One listener function per tracker, not a closure (and once-wrapper) per request: the proxy's
+  // listeners count every request on the hot path. 'close' fires once per socket and response.
+  const connectionClosed = (): void => { active--; };
+  const requestClosed = (): void => { inFlight--; };
   server.on('connection', (socket) => {
     accepted++;
     active++;
-    socket.once('close', () => { active--; });
+    socket.on('close', connectionClosed);
   });
   server.on('request', (_req, res: http.ServerResponse) => {
     totalRequests++;
     inFlight++;
-    res.once('close', () => { inFlight--; });
+    res.on('close', requestClosed);
   });
   return {
     snapshot(): ServerCounters {
