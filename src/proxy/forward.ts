@@ -17,20 +17,20 @@ import type { UpstreamPools } from './upstream-pool.ts';
 import { buildUpstreamHeaders } from './upstream-headers.ts';
 import { BodyTooLargeError, type UpstreamBody } from './body-limit.ts';
 import type { UpstreamEntry } from './snapshot.ts';
+import { PRECISE_BELOW_MS, readDeadlines, type ReadWatched } from './read-deadlines.ts';
 
 type DispatchController = Dispatcher.DispatchController;
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-// undici runs its headers timeout on coarse "fast timers" (~1 s resolution); read timeouts
-// shorter than this get a precise native timer of their own.
-const PRECISE_TIMEOUT_BELOW_MS = 2000;
 
+/** service.read_timeout expired (read-deadlines.ts): answered as a timeout, 504 before the head. */
 class ReadTimeoutError extends Error {
-  readonly code = 'UND_ERR_HEADERS_TIMEOUT';
-  constructor() {
+  readonly code: string;
+  constructor(beforeHead: boolean) {
     super('upstream read timed out');
     this.name = 'ReadTimeoutError';
+    this.code = beforeHead ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_BODY_TIMEOUT';
   }
 }
 
@@ -60,7 +60,7 @@ export interface ResponseSink {
   upstreamFailedMidBody?(error: Error): boolean;
 }
 
-export class UpstreamExchange implements Dispatcher.DispatchHandler {
+export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched {
   private readonly ctx: ProxyContext;
   private readonly pools: UpstreamPools;
   private readonly entry: UpstreamEntry | undefined;
@@ -76,7 +76,14 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private done = false;
   private balancerStartedAt = 0;
   private drainListener: (() => void) | null = null;
+  /** Native timer for read timeouts under PRECISE_BELOW_MS; longer ones use readDeadlines. */
   private readTimer: NodeJS.Timeout | null = null;
+  private headReceived = false;
+  readDeadline = 0;
+  readTimeoutMs = 0;
+  watchPrev: ReadWatched | null = null;
+  watchNext: ReadWatched | null = null;
+  watched = false;
 
   constructor(ctx: ProxyContext, pools: UpstreamPools, body: UpstreamBody | Buffer | null, sink: ResponseSink | null = null) {
     this.ctx = ctx;
@@ -143,8 +150,9 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       // undici streams async iterables chunked at runtime; its typings only list Readable.
       body: this.body as Dispatcher.DispatchOptions['body'],
       idempotent: IDEMPOTENT.has(this.method),
-      headersTimeout: service.read_timeout,
-      bodyTimeout: service.read_timeout,
+      // read_timeout is enforced by this exchange (armRead): undici's timers cost garbage.
+      headersTimeout: 0,
+      bodyTimeout: 0,
       upgrade: null,
     }, this);
   }
@@ -153,19 +161,41 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.controller = controller;
     this.requestStarted = true;
     if (this.done) { controller.abort(new Error('client closed the connection')); return; }
-    const readTimeout = this.ctx.service!.read_timeout;
-    if (readTimeout < PRECISE_TIMEOUT_BELOW_MS) {
-      this.readTimer = setTimeout(() => { this.readTimer = null; controller.abort(new ReadTimeoutError()); }, readTimeout);
-    }
+    this.headReceived = false;
+    this.readTimeoutMs = this.ctx.service!.read_timeout;
+    this.armRead();
   }
 
-  private clearReadTimer(): void {
+  /** Starts or restarts the wait for the upstream's next read (the head, then each chunk). */
+  private armRead(): void {
+    const timeout = this.readTimeoutMs;
+    if (timeout <= 0) return;
+    if (timeout >= PRECISE_BELOW_MS) { readDeadlines.watch(this, Date.now() + timeout); return; }
+    if (this.readTimer !== null) { this.readTimer.refresh(); return; }
+    this.readTimer = setTimeout(() => {
+      if (this.readPaused()) { this.readTimer?.refresh(); return; }
+      this.readTimer = null;
+      this.readTimedOut();
+    }, timeout);
+  }
+
+  private disarmRead(): void {
     if (this.readTimer !== null) { clearTimeout(this.readTimer); this.readTimer = null; }
+    readDeadlines.unwatch(this);
+  }
+
+  readPaused(): boolean {
+    return this.controller?.paused === true;
+  }
+
+  readTimedOut(): void {
+    this.controller?.abort(new ReadTimeoutError(!this.headReceived));
   }
 
   onResponseStart(controller: DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
     this.controller = controller;
-    this.clearReadTimer();
+    this.headReceived = true;
+    this.armRead();
     const ctx = this.ctx;
     if (this.done) { controller.abort(new Error('client closed the connection')); return; }
     ctx.upstreamHeadersAt = Date.now();
@@ -196,6 +226,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: DispatchController, chunk: Buffer): void {
     if (this.done) return;
+    this.armRead();
     if (this.sink !== null) { this.sink.data(chunk, controller); return; }
     if (!this.ctx.res.write(chunk)) {
       // Backpressure: stop reading the upstream until the client drains (§2.14 slow read).
@@ -206,6 +237,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    this.disarmRead();
     const abandoned = this.done;
     this.finish();
     if (this.sink !== null) { if (!abandoned) this.sink.end(); return; }
@@ -216,11 +248,12 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   abandon(): void {
     if (this.done) return;
     this.done = true;
+    this.disarmRead();
     this.controller?.abort(new Error('response replaced by a plugin'));
   }
 
   onResponseError(_controller: DispatchController, error: Error): void {
-    this.clearReadTimer();
+    this.disarmRead();
     const ctx = this.ctx;
     this.entry?.balancer.onEnd?.(ctx.peer!);
     if (this.done) return;
@@ -270,6 +303,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (this.done) return;
     // The client went away before the exchange finished: stop the upstream request too.
     this.done = true;
+    this.disarmRead();
     this.controller?.abort(new Error('client closed the connection'));
   }
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildUpstreamPath, buildUpstreamPathV1, sanitizeUriPostfix } from './upstream-path.ts';
-import { LruCache } from './lru.ts';
 
 test('sanitizeUriPostfix drops a leading ./ or ../ and bare dots only', () => {
   assert.equal(sanitizeUriPostfix('.'), '');
@@ -44,23 +43,3 @@ for (const [servicePath, routePath, stripPath, requestPath, expected] of v1Rows)
     assert.equal(buildUpstreamPathV1({ requestPath, matchedPath: routePath, stripPath, servicePath }).upstreamPath, expected);
   });
 }
-
-test('LruCache evicts the least recently used entry and keeps null values', () => {
-  const cache = new LruCache<string, number | null>(2);
-  cache.set('a', 1);
-  cache.set('b', null);
-  assert.equal(cache.get('a'), 1);
-  cache.set('c', 3);
-  assert.equal(cache.get('b'), undefined, 'b was least recently used');
-  assert.equal(cache.get('a'), 1);
-  assert.equal(cache.get('c'), 3);
-  assert.equal(cache.size, 2);
-  cache.set('d', null);
-  assert.equal(cache.get('d'), null);
-  assert.equal(cache.get('a'), undefined);
-  cache.clear();
-  assert.equal(cache.size, 0);
-  const disabled = new LruCache<string, number>(0);
-  disabled.set('x', 1);
-  assert.equal(disabled.get('x'), undefined);
-});
