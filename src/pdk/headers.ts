@@ -9,6 +9,26 @@
 export type ResponseHeaderValue = string | string[];
 
 /**
+ * What `overlay` replaced, to recover the headers as they were: triples of the name written, the
+ * lower-case name and the value that name had before (undefined when it had none).
+ */
+export type HeaderUndo = Array<string | ResponseHeaderValue | number | undefined>;
+
+/** The headers as they were before `overlay` wrote `undo` over them (a new object). */
+export function withoutOverlay(
+  headers: Record<string, ResponseHeaderValue | number | undefined>,
+  undo: HeaderUndo,
+): Record<string, ResponseHeaderValue | number | undefined> {
+  const out = { ...headers };
+  for (let index = 0; index < undo.length; index += 3) delete out[undo[index] as string];
+  for (let index = 0; index < undo.length; index += 3) {
+    const previous = undo[index + 2];
+    if (previous !== undefined) out[undo[index + 1] as string] = previous as ResponseHeaderValue | number;
+  }
+  return out;
+}
+
+/**
  * A case-insensitive header map for the response.
  * @example
  * const headers = new ResponseHeaders();
@@ -18,32 +38,40 @@ export type ResponseHeaderValue = string | string[];
 export class ResponseHeaders {
   private readonly values = new Map<string, ResponseHeaderValue>();
   private readonly names = new Map<string, string>();
+  /** Headers given to `defer`, loaded into the maps only if something reads or changes them. */
+  private deferred: Record<string, ResponseHeaderValue | number | undefined> | null = null;
 
   get size(): number {
+    if (this.deferred !== null) this.load();
     return this.values.size;
   }
 
   /** First value, as kong.response.get_header. */
   get(name: string): string | undefined {
+    if (this.deferred !== null) this.load();
     const value = this.values.get(name.toLowerCase());
     return Array.isArray(value) ? value[0] : value;
   }
 
   getAll(name: string): ResponseHeaderValue | undefined {
+    if (this.deferred !== null) this.load();
     return this.values.get(name.toLowerCase());
   }
 
   has(name: string): boolean {
+    if (this.deferred !== null) this.load();
     return this.values.has(name.toLowerCase());
   }
 
   set(name: string, value: ResponseHeaderValue): void {
+    if (this.deferred !== null) this.load();
     const key = name.toLowerCase();
     if (!this.names.has(key)) this.names.set(key, name);
     this.values.set(key, Array.isArray(value) ? [...value] : value);
   }
 
   add(name: string, value: string): void {
+    if (this.deferred !== null) this.load();
     const key = name.toLowerCase();
     const current = this.values.get(key);
     if (current === undefined) {
@@ -54,6 +82,7 @@ export class ResponseHeaders {
   }
 
   delete(name: string): void {
+    if (this.deferred !== null) this.load();
     const key = name.toLowerCase();
     this.values.delete(key);
     this.names.delete(key);
@@ -61,6 +90,7 @@ export class ResponseHeaders {
 
   /** Replace everything (the proxy loads the upstream's headers before header_filter). */
   replaceAll(headers: Record<string, ResponseHeaderValue | number | undefined>): void {
+    this.deferred = null;
     this.values.clear();
     this.names.clear();
     for (const [name, value] of Object.entries(headers)) {
@@ -68,8 +98,40 @@ export class ResponseHeaders {
     }
   }
 
+  /**
+   * As replaceAll, but the maps are filled only when the headers are next read or changed: the
+   * proxy records what it wrote this way when no plugin filters the response, and most requests
+   * never look again. The caller must not change `headers` afterwards.
+   */
+  defer(headers: Record<string, ResponseHeaderValue | number | undefined>): void {
+    this.deferred = headers;
+  }
+
+  /**
+   * Writes the headers set so far over `headers` (upstream names are lower-case; a plugin's
+   * header replaces the upstream's of the same name and keeps the plugin's spelling).
+   */
+  overlay(headers: Record<string, ResponseHeaderValue | number | undefined>): HeaderUndo {
+    if (this.deferred !== null) this.load();
+    const undo: HeaderUndo = [];
+    for (const [key, value] of this.values) {
+      const name = this.names.get(key) ?? key;
+      undo.push(name, key, headers[key]);
+      if (name !== key && headers[key] !== undefined) delete headers[key];
+      headers[name] = value;
+    }
+    return undo;
+  }
+
+  private load(): void {
+    const headers = this.deferred!;
+    this.deferred = null;
+    this.replaceAll(headers);
+  }
+
   /** Lower-case names → values, as kong.response.get_headers. */
   toObject(): Record<string, ResponseHeaderValue> {
+    if (this.deferred !== null) this.load();
     const out: Record<string, ResponseHeaderValue> = {};
     for (const [key, value] of this.values) out[key] = value;
     return out;
@@ -77,6 +139,7 @@ export class ResponseHeaders {
 
   /** Wire names → values, for writeHead. */
   toWire(): Record<string, ResponseHeaderValue> {
+    if (this.deferred !== null) this.load();
     const out: Record<string, ResponseHeaderValue> = {};
     for (const [key, value] of this.values) out[this.names.get(key) ?? key] = value;
     return out;

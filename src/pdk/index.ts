@@ -7,8 +7,8 @@ export type {
   ClientView, Credential, ExitResponse, HeaderValue, PhaseName, RequestContextInit, RequestHeaders, RequestView,
   ServiceResponseView,
 } from './context.ts';
-export { ResponseHeaders } from './headers.ts';
-export type { ResponseHeaderValue } from './headers.ts';
+export { ResponseHeaders, withoutOverlay } from './headers.ts';
+export type { HeaderUndo, ResponseHeaderValue } from './headers.ts';
 export { NodeCache } from './cache.ts';
 export type { CacheOptions, NodeCacheOptions } from './cache.ts';
 export { createNodePdk, createRequestPdk, pdkForPlugin } from './pdk.ts';

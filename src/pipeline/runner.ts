@@ -8,7 +8,7 @@
 //  * when access never ran (no route matched, rewrite exited) the later phases run the globals;
 //  * a handler that throws is logged with the plugin name; in access the client gets Kong's
 //    500 `{"message":"An unexpected error occurred"}`; log/body_filter failures are only logged.
-import { createNodePdk, createRequestPdk, pdkForPlugin, PluginLog, type Pdk, type PluginRequestContext, type ServiceResponseView } from '../pdk/index.ts';
+import { createNodePdk, createRequestPdk, pdkForPlugin, PluginLog, withoutOverlay, type HeaderUndo, type Pdk, type PluginRequestContext, type ServiceResponseView } from '../pdk/index.ts';
 import { logFailure } from './registry.ts';
 import type { ConfiguredPlugin, PluginTable } from './table.ts';
 
@@ -38,16 +38,18 @@ class ServiceResponse implements ServiceResponseView {
   readonly status: number;
   readonly body: Buffer | null;
   private readonly raw: Record<string, string | string[] | number | undefined>;
+  private readonly undo: HeaderUndo | null;
   private view: Record<string, string | string[] | undefined> | null = null;
 
-  constructor(status: number, raw: Record<string, string | string[] | number | undefined>, body: Buffer | null) {
+  constructor(status: number, raw: Record<string, string | string[] | number | undefined>, body: Buffer | null, undo: HeaderUndo | null = null) {
     this.status = status;
     this.raw = raw;
     this.body = body;
+    this.undo = undo;
   }
 
   get headers(): Record<string, string | string[] | undefined> {
-    return (this.view ??= stringHeaders(this.raw));
+    return (this.view ??= stringHeaders(this.undo === null ? this.raw : withoutOverlay(this.raw, this.undo)));
   }
 }
 
@@ -176,6 +178,35 @@ export class PluginRun {
       ctx.responseHeaders.replaceAll(headers);
       for (const [name, value] of Object.entries(pluginSet)) ctx.responseHeaders.set(name, value);
     }
+    ctx.status = status;
+    ctx.source = 'service';
+  }
+
+  /**
+   * True when a plugin of the later phases sees the response on its way out (header_filter,
+   * body_filter or response). When none does, the proxy writes the upstream's head itself
+   * through `beginDirectResponse`.
+   */
+  get filtersResponse(): boolean {
+    if (this.ctx.upstream.bufferResponse) return true;
+    for (const configured of this.laterPhasePlugins()) {
+      const definition = configured.plugin.definition;
+      if (definition.header_filter !== undefined || definition.body_filter !== undefined || definition.response !== undefined) return true;
+    }
+    return false;
+  }
+
+  /**
+   * beginServiceResponse for a response no plugin filters: the headers plugins set during access
+   * are written over `headers` (the object the proxy then sends), and the response headers the
+   * log phase may read are loaded from it only if a plugin asks.
+   */
+  beginDirectResponse(status: number, headers: Record<string, string | string[] | number | undefined>): void {
+    const ctx = this.ctx;
+    // kong.service.response keeps the upstream's own headers: it can undo the overlay if asked.
+    const undo = ctx.responseHeaders.size === 0 ? null : ctx.responseHeaders.overlay(headers);
+    ctx.serviceResponse = new ServiceResponse(status, headers, null, undo);
+    ctx.responseHeaders.defer(headers);
     ctx.status = status;
     ctx.source = 'service';
   }

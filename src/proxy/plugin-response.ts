@@ -53,6 +53,13 @@ export class PluginResponse implements ResponseSink {
       this.upstreamHeaders = headers;
       return;
     }
+    if (!run.filtersResponse) {
+      // No plugin sees the response go out (auth, rate limiting, loggers): the upstream's head
+      // and body go straight to the client as on the passthrough path.
+      run.beginDirectResponse(statusCode, headers);
+      this.writeHead(statusCode, null, headers);
+      return;
+    }
     run.beginServiceResponse(statusCode, headers, null);
     const pending = run.headerFilter();
     if (pending === undefined) {
@@ -223,15 +230,22 @@ export class PluginResponse implements ResponseSink {
   }
 
   /** Status and headers from the plugin context; `length` fixes Content-Length for a whole body. */
-  private writeHead(status: number, length: number | null): boolean {
+  private writeHead(status: number, length: number | null, direct: HeaderObject | null = null): boolean {
     const ctx = this.ctx;
-    const headers = this.run.ctx.responseHeaders;
-    headers.delete('transfer-encoding');
-    // A body_filter may change the body's size: the response is sent chunked instead.
-    if (this.filtering) headers.delete('content-length');
-    else if (length !== null) headers.set('Content-Length', String(length));
+    let wire: HeaderObject;
+    if (direct !== null) {
+      // prepareDownstreamHeaders already removed the framing and hop-by-hop headers.
+      wire = direct;
+    } else {
+      const headers = this.run.ctx.responseHeaders;
+      headers.delete('transfer-encoding');
+      // A body_filter may change the body's size: the response is sent chunked instead.
+      if (this.filtering) headers.delete('content-length');
+      else if (length !== null) headers.set('Content-Length', String(length));
+      wire = headers.toWire();
+    }
     try {
-      ctx.res.writeHead(status, headers.toWire());
+      ctx.res.writeHead(status, wire);
     } catch (error) {
       // A header value node:http refuses (a plugin put CR/LF in it): nothing went out yet.
       this.stopped = true;

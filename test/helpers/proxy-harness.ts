@@ -48,6 +48,8 @@ export async function startProxy(entities: EntitySet, overrides: Record<string, 
 export interface SentResponse {
   status: number;
   headers: import('node:http').IncomingHttpHeaders;
+  /** Names as sent on the wire, alternating with values. */
+  rawHeaders: string[];
   body: string;
 }
 
@@ -59,7 +61,7 @@ export function send(
     const req = httpRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString() }));
       res.on('error', reject);
     });
     req.on('error', reject);
