@@ -14,7 +14,7 @@ export const H2_CONNECTIONS = 10;
 export const H2_STREAMS = 10;
 import type { RunSample, WrkResult } from './stats.ts';
 import type { Scenario } from './scenarios.ts';
-import type { TargetOutcome } from './report.ts';
+import type { LightLoadResult, TargetOutcome } from './report.ts';
 
 export interface MeasuredSystem {
   name: string;
@@ -86,7 +86,7 @@ export async function measureScenario(
     writeFileSync(script, scenario.luaScript);
   }
   const urlOf = (system: MeasuredSystem): string => system.url ?? `http://127.0.0.1:${system.port}${scenario.path}`;
-  const wrkFor = (system: MeasuredSystem, durationSeconds: number, measured = false): Promise<WrkResult> =>
+  const wrkFor = (system: MeasuredSystem, durationSeconds: number, measured = false, connections = settings.connections): Promise<WrkResult> =>
     scenario.load === 'h2load'
       ? runH2load({
           url: urlOf(system),
@@ -99,8 +99,8 @@ export async function measureScenario(
       : runWrk({
           url: urlOf(system),
           durationSeconds,
-          connections: settings.connections,
-          threads: settings.threads,
+          connections,
+          threads: Math.min(settings.threads, connections),
           script,
           headers: system.headers,
           cpus: settings.loadCpus,
@@ -178,7 +178,20 @@ export async function measureScenario(
 
   for (const entry of progress) keepLeastDisturbed(entry, settings.runs);
 
+  const light = new Map<Progress, LightLoadResult>();
+  const lightConnections = scenario.lightLoadConnections;
+  if (lightConnections !== undefined && scenario.load === 'wrk') {
+    for (const entry of progress) {
+      if (entry.error !== null) continue;
+      const result = await wrkFor(entry.system, settings.durationSeconds, false, lightConnections).catch(() => null);
+      if (result === null) continue;
+      settings.log(`  ${entry.system.name} at ${lightConnections} connection(s): ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(3)} ms, p99 ${result.p99Ms.toFixed(3)} ms`);
+      light.set(entry, { connections: lightConnections, requestsPerSecond: result.requestsPerSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms });
+    }
+  }
+
   return progress.map((entry) => ({
+    light: light.get(entry) ?? null,
     target: entry.system.name,
     summary:
       entry.error === null && entry.samples.length > 0

@@ -2,7 +2,7 @@
 // against Portico passthrough, Portico against Portkey, Portico against nginx over TLS. Pure.
 import { PLUGIN_VARIANTS } from './scenarios-extra.ts';
 import { ratio } from './stats.ts';
-import { DIRECT, findSummary, NGINX_PROXY } from './report.ts';
+import { DIRECT, findSummary, NGINX_PROXY, type LightLoadResult } from './report.ts';
 import type { BenchReport, ScenarioResult } from './report.ts';
 
 export const PORTKEY = 'portkey';
@@ -63,19 +63,37 @@ export function renderPluginCostTable(result: ScenarioResult, subject: string): 
   return lines.join('\n');
 }
 
+function findLight(result: ScenarioResult | undefined, target: string): LightLoadResult | null {
+  return result?.outcomes.find((outcome) => outcome.target === target)?.light ?? null;
+}
+
+/** p99 added to a request below saturation: the system's light-load p99 minus the mock's own. */
+export function lightOverhead(result: ScenarioResult, target: string): { connections: number; ms: number } | null {
+  const mine = findLight(result, target);
+  const direct = findLight(result, DIRECT);
+  return mine && direct ? { connections: mine.connections, ms: mine.p99Ms - direct.p99Ms } : null;
+}
+
 export function renderAiTable(result: ScenarioResult, subject: string): string {
   const mine = findSummary(result, subject);
   const portkey = findSummary(result, PORTKEY);
   const direct = findSummary(result, DIRECT);
   const overhead = mine && direct ? mine.p99Ms - direct.p99Ms : null;
-  return [
+  const rows = [
     '| comparison | value |',
     '|---|---:|',
     `| ${subject} req/s ÷ Portkey req/s | ${fixed(ratio(mine?.requestsPerSecond, portkey?.requestsPerSecond))} |`,
     `| ${subject} req/s ÷ mock direct req/s | ${fixed(ratio(mine?.requestsPerSecond, direct?.requestsPerSecond))} |`,
-    `| ${subject} p99 − mock direct p99 | ${overhead === null ? '–' : `${overhead.toFixed(2)} ms`} |`,
-    `| Portkey CPU µs/req ÷ ${subject} CPU µs/req | ${fixed(ratio(portkey?.cpuMicrosPerRequest ?? undefined, mine?.cpuMicrosPerRequest ?? undefined))} |`,
-  ].join('\n');
+    `| ${subject} p99 − mock direct p99, saturated | ${overhead === null ? '–' : `${overhead.toFixed(2)} ms`} |`,
+  ];
+  for (const target of [subject, PORTKEY]) {
+    const light = lightOverhead(result, target);
+    if (light === null) continue;
+    const own = findLight(result, target)!;
+    rows.push(`| ${target} p99 − mock direct p99 at ${light.connections} connection(s) (p50 ${own.p50Ms.toFixed(2)} ms, p99 ${own.p99Ms.toFixed(2)} ms) | ${light.ms.toFixed(2)} ms |`);
+  }
+  rows.push(`| Portkey CPU µs/req ÷ ${subject} CPU µs/req | ${fixed(ratio(portkey?.cpuMicrosPerRequest ?? undefined, mine?.cpuMicrosPerRequest ?? undefined))} |`);
+  return rows.join('\n');
 }
 
 /** The issues' aims, met or not with the number measured in this run. */
@@ -101,8 +119,17 @@ export function targetRows(report: BenchReport): TargetRow[] {
     const direct = findSummary(ai, DIRECT);
     const times = ratio(mine?.requestsPerSecond, portkey?.requestsPerSecond);
     rows.push({ target: 'ai: ≥ 10× Portkey throughput', measured: times === null ? 'no Portkey numbers' : `${times.toFixed(1)}×`, met: times === null ? null : times >= 10 });
-    const overhead = mine && direct ? mine.p99Ms - direct.p99Ms : null;
-    rows.push({ target: 'ai: p99 overhead < 2 ms vs direct', measured: overhead === null ? 'no numbers' : `${overhead.toFixed(2)} ms`, met: overhead === null ? null : overhead < 2 });
+    // Added latency is judged below saturation; at full load p99 is mostly queueing
+    // (connections ÷ throughput), which the throughput row already judges. Both are reported.
+    const light = lightOverhead(ai, subject);
+    const saturated = mine && direct ? mine.p99Ms - direct.p99Ms : null;
+    rows.push({
+      target: 'ai: p99 overhead < 2 ms vs direct',
+      measured: light === null
+        ? 'no numbers'
+        : `${light.ms.toFixed(2)} ms at ${light.connections} connection(s)${saturated === null ? '' : `; ${saturated.toFixed(2)} ms saturated`}`,
+      met: light === null ? null : light.ms < 2,
+    });
   }
   for (const name of ['https', 'http2']) {
     const result = byName(name);
@@ -146,7 +173,9 @@ export function scenarioMethods(report: BenchReport): string[] {
       `  ${report.subject} runs ai-proxy (route_type llm/v1/chat, provider anthropic, upstream_url = the mock); Portkey's gateway gets`,
       '  `x-portkey-provider: anthropic` and `x-portkey-custom-host: http://127.0.0.1:<mock>/v1` (started with `--headless`,',
       '  NODE_ENV=production, on Node 24, pinned like the proxy; its CLI has no listen-address option, so it binds every interface —',
-      '  only 127.0.0.1 was used). wrk POSTs the same OpenAI-format chat body (Lua script). The p99 overhead is ' + report.subject + ' p99 − direct p99.',
+      '  only 127.0.0.1 was used). wrk POSTs the same OpenAI-format chat body (Lua script). The p99 overhead is ' + report.subject + ' p99 − direct p99,',
+      '  judged below saturation: after the saturated runs one more wrk run per system with 1 connection (a request at a time);',
+      '  the saturated difference is reported beside it (there p99 is mostly queueing: connections ÷ throughput).',
     );
   }
   if (ran.has('https') || ran.has('http2')) {

@@ -7,9 +7,19 @@ import type { ScenarioName } from './scenarios.ts';
 export const DIRECT = 'direct';
 export const NGINX_PROXY = 'nginx-proxy';
 
+/** One wrk run below saturation (Scenario.lightLoadConnections). */
+export interface LightLoadResult {
+  connections: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
 export interface TargetOutcome {
   target: string;
   summary: TargetSummary | null;
+  /** Latency below saturation, where the scenario asks for it. */
+  light?: LightLoadResult | null;
   /** Why there are no numbers (failed to start, wrk failed …). */
   error: string | null;
 }

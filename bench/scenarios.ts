@@ -30,6 +30,11 @@ export interface Scenario {
   systems: SystemSet;
   /** wrk for HTTP/1.1 (plain or TLS), h2load for HTTP/2. */
   load: 'wrk' | 'h2load';
+  /**
+   * Also measure latency below saturation with this many connections (one wrk run per system
+   * after the saturated runs): the latency a system adds to a request, not its queueing.
+   */
+  lightLoadConnections?: number;
 }
 
 export const ROUTE_COUNT = 10_000;
@@ -167,6 +172,7 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     bodyBytes: ANTHROPIC_MOCK_BODY.length,
     declarativeConfig: passthroughConfig,
     systems: 'ai',
+    lightLoadConnections: 1,
     load: 'wrk',
   },
   https: tlsScenario('https', 'passthrough over HTTPS/1.1 (wrk, keep-alive): TLS terminated by the proxy, plain HTTP to the upstream', 'wrk'),
