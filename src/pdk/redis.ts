@@ -49,7 +49,7 @@ export interface RedisConfig {
 const connections = new Map<string, Redis>();
 
 function connectionKey(conf: RedisConfig): string {
-  return JSON.stringify([conf.host, conf.port, conf.username, conf.password, conf.database, conf.ssl, conf.ssl_verify, conf.server_name, conf.timeout]);
+  return JSON.stringify([conf.host, conf.port, conf.username, conf.password, conf.database, conf.ssl, conf.ssl_verify, conf.server_name, conf.timeout, conf.read_timeout, conf.connect_timeout]);
 }
 
 /** The command deadline: Kong's read_timeout, else timeout (ms). */

@@ -61,6 +61,8 @@ export class InProcessCounters implements SharedCounters {
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
   private operations = 0;
+  /** takeNow's entries between its check and its take (cleared before it returns). */
+  private readonly found: Array<Entry | undefined> = [];
 
   constructor(now: () => number = Date.now) {
     this.now = now;
@@ -88,10 +90,46 @@ export class InProcessCounters implements SharedCounters {
   }
 
   acquireNow(slots: readonly CounterSlot[]): AcquireResult {
-    const usages = this.getNow(slots.map((slot) => slot.key));
-    const admitted = slots.every((slot, index) => usages[index]! < slot.limit);
-    if (admitted) for (const slot of slots) this.incrementNow(slot.key, 1, slot.ttlSeconds);
+    const count = slots.length;
+    const keys: string[] = new Array(count);
+    const limits: number[] = new Array(count);
+    const ttls: number[] = new Array(count);
+    for (let index = 0; index < count; index++) {
+      const slot = slots[index]!;
+      keys[index] = slot.key;
+      limits[index] = slot.limit;
+      ttls[index] = slot.ttlSeconds;
+    }
+    const usages: number[] = new Array(count);
+    const admitted = this.takeNow(keys, limits, ttls, count, usages);
     return { admitted, usages };
+  }
+
+  /**
+   * acquireNow over parallel arrays, for a caller on the request path of this very process: it
+   * reuses its own arrays (the first `count` entries are used; `usages` receives the values
+   * before this request), so a check-and-take allocates nothing but a new window's entry.
+   */
+  takeNow(keys: readonly string[], limits: readonly number[], ttlSeconds: readonly number[], count: number, usages: number[]): boolean {
+    const now = this.now();
+    this.maybeSweep(now);
+    const found = this.found;
+    let admitted = true;
+    for (let index = 0; index < count; index++) {
+      const entry = this.live(keys[index]!, now);
+      found[index] = entry;
+      const value = entry === undefined ? 0 : entry.value;
+      usages[index] = value;
+      if (value >= limits[index]!) admitted = false;
+    }
+    for (let index = 0; index < count; index++) {
+      const entry = found[index];
+      found[index] = undefined;
+      if (!admitted) continue;
+      if (entry !== undefined) entry.value += 1;
+      else this.entries.set(keys[index]!, { value: 1, expiresAt: now + ttlSeconds[index]! * 1000 });
+    }
+    return admitted;
   }
 
   increment(key: string, delta: number, ttlSeconds: number): Promise<number> {

@@ -28,6 +28,21 @@ export function windowStart(period: Period, now: number): number {
 }
 
 /**
+ * The first instant (ms) after the window of `period` that starts at `start`: callers keep
+ * start and end and recompute only when `now` leaves them (a Date per request otherwise).
+ * @example
+ * windowEnd('month', Date.UTC(2024, 1, 1)); // Date.UTC(2024, 2, 1)
+ */
+export function windowEnd(period: Period, start: number): number {
+  const date = new Date(start);
+  switch (period) {
+    case 'month': return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+    case 'year': return Date.UTC(date.getUTCFullYear() + 1, 0, 1);
+    default: return start + EXPIRATION[period] * 1000;
+  }
+}
+
+/**
  * Seconds until the window resets as Kong reports it: window length minus the whole seconds
  * elapsed in it, at least 1.
  * @example

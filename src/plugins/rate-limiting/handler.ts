@@ -3,28 +3,17 @@
 // Kong's error (429 "API rate limit exceeded", Retry-After) once a window is used up.
 import { KONG_VERSION } from '../../core/version.ts';
 import type { Plugin } from '../../entities/types.ts';
-import { definePlugin, type ConfOf, type Pdk } from '../../pdk/index.ts';
+import { definePlugin, InProcessCounters, type Pdk } from '../../pdk/index.ts';
 import { ratelimitingMetrics } from './daos.ts';
-import { clusterIncrement, usageFor, type CounterScope, type Window } from './policies.ts';
-import { PERIODS, rateLimitingSchema, type Period } from './schema.ts';
-import { EXPIRATION, resetSeconds, windowStart } from '../../pdk/time-windows.ts';
+import { clusterIncrement, clusterUsage, type Window } from './policies.ts';
+import { NULL_UUID, prepareLimits, refreshKeys, resetAt, type Prepared, type RateLimitingConf } from './prepared.ts';
+import { redisIncrementsFor } from './redis-batch.ts';
+import { syncedCountersFor } from './redis-sync.ts';
+import { rateLimitingSchema } from './schema.ts';
 
-type RateLimitingConf = ConfOf<typeof rateLimitingSchema>;
+export { NULL_UUID } from './prepared.ts';
 
-/** Kong's conf.route_id / conf.service_id when the plugin is not scoped to one. */
-export const NULL_UUID = '00000000-0000-0000-0000-000000000000';
 const ERROR_LOG_INTERVAL_MS = 10_000;
-
-interface Prepared {
-  conf: RateLimitingConf;
-  limits: ReadonlyArray<readonly [Period, number]>;
-  routeId: string;
-  serviceId: string;
-}
-
-const capitalized = (period: Period): string => period[0]!.toUpperCase() + period.slice(1);
-const LIMIT_HEADERS = Object.fromEntries(PERIODS.map((period) => [period, `X-RateLimit-Limit-${capitalized(period)}`])) as Record<Period, string>;
-const REMAINING_HEADERS = Object.fromEntries(PERIODS.map((period) => [period, `X-RateLimit-Remaining-${capitalized(period)}`])) as Record<Period, string>;
 
 /** Kong's get_identifier: the configured source, falling back to the client IP when absent. */
 export function identifierFor(kong: Pdk, conf: RateLimitingConf): string {
@@ -44,68 +33,166 @@ export function identifierFor(kong: Pdk, conf: RateLimitingConf): string {
 }
 
 let lastErrorLog = 0;
-function logUsageError(kong: Pdk, error: unknown): void {
+function logUsageError(log: Pdk['log'], error: unknown, prefix = 'failed to get usage: '): void {
   // A Redis outage would otherwise log once per request; Kong-style line, at most once per interval.
   const now = Date.now();
   if (now - lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
   lastErrorLog = now;
-  kong.log.err('failed to get usage: ', error instanceof Error ? error.message : String(error));
+  log.err(prefix, error instanceof Error ? error.message : String(error));
 }
 
-async function access(kong: Pdk, prepared: Prepared): Promise<void> {
-  const { conf } = prepared;
-  const now = Date.now();
-  const identifier = identifierFor(kong, conf);
-  const windows: Window[] = prepared.limits.map(([period, limit]) => {
-    const start = windowStart(period, now);
-    return { period, limit, start, key: `ratelimit:${prepared.routeId}:${prepared.serviceId}:${identifier}:${start}:${period}` };
-  });
-  const scope: CounterScope = {
-    routeId: prepared.routeId, serviceId: prepared.serviceId, identifier, policy: conf.policy as CounterScope['policy'], redis: conf.redis,
-  };
+/**
+ * Kong's check and headers, given each period's usage before this request. `rejected`: the
+ * policy already refused the request (local's atomic step). Returns whether the request stopped.
+ */
+function decide(kong: Pdk, prepared: Prepared, usages: readonly number[], rejected: boolean, now: number): boolean {
+  const { conf, count, limits } = prepared;
+  let stop = -1;
+  for (let index = 0; index < count; index++) {
+    if (limits[index]! - usages[index]! <= 0) { stop = index; break; }
+  }
+  if (rejected && stop < 0) stop = 0;
+  if (conf.hide_client_headers) {
+    if (stop >= 0) kong.response.error(conf.error_code, conf.error_message);
+    return stop >= 0;
+  }
+  // The most restrictive period (lowest remaining, ties to the longer window) is the one
+  // RateLimit-* describe; a period that did not stop the request is not decremented.
+  const { lengths, remainings } = prepared;
+  let best = 0;
+  let bestRemaining = Infinity;
+  for (let index = 0; index < count; index++) {
+    let remaining = limits[index]! - usages[index]!;
+    if (stop < 0 || stop === index) remaining -= 1;
+    if (remaining < 0) remaining = 0;
+    remainings[index] = remaining;
+    if (remaining < bestRemaining || (remaining === bestRemaining && lengths[index]! > lengths[best]!)) {
+      best = index;
+      bestRemaining = remaining;
+    }
+  }
+  const reset = resetAt(prepared, best, now);
+  if (stop >= 0) {
+    const headers: Record<string, string | number> = {
+      'RateLimit-Limit': prepared.limitTexts[best]!, 'RateLimit-Remaining': bestRemaining, 'RateLimit-Reset': reset,
+    };
+    for (let index = 0; index < count; index++) {
+      headers[prepared.limitHeaders[index]!] = prepared.limitTexts[index]!;
+      headers[prepared.remainingHeaders[index]!] = remainings[index]!;
+    }
+    headers['Retry-After'] = reset;
+    kong.response.error(conf.error_code, conf.error_message, headers);
+    return true;
+  }
+  const response = kong.response;
+  response.set_header('RateLimit-Limit', prepared.limitTexts[best]!);
+  response.set_header('RateLimit-Remaining', bestRemaining);
+  response.set_header('RateLimit-Reset', reset);
+  for (let index = 0; index < count; index++) {
+    response.set_header(prepared.limitHeaders[index]!, prepared.limitTexts[index]!);
+    response.set_header(prepared.remainingHeaders[index]!, remainings[index]!);
+  }
+  return false;
+}
+
+/**
+ * Waits for a policy's usages, then decides; a store failure follows fault_tolerant. Returns
+ * whether the request stopped, null when the usage is unknown (fault_tolerant let it pass).
+ */
+async function decideAfter(kong: Pdk, prepared: Prepared, pending: Promise<{ usages: readonly number[]; rejected: boolean }>, now: number): Promise<boolean | null> {
   let result;
   try {
-    result = await usageFor(kong, windows, scope);
+    result = await pending;
   } catch (error) {
     // fault_tolerant=false: Kong raises, which the client sees as a 500.
-    if (!conf.fault_tolerant) throw error;
-    logUsageError(kong, error);
+    if (!prepared.conf.fault_tolerant) throw error;
+    logUsageError(kong.log, error);
+    return null;
+  }
+  return decide(kong, prepared, result.usages, result.rejected, now);
+}
+
+const counted = (usages: readonly number[]) => ({ usages, rejected: false });
+
+/** local: the node's counters, checked and taken in one atomic step (exact per node). */
+function localAccess(kong: Pdk, prepared: Prepared, now: number): void | Promise<unknown> {
+  const counters = kong.counters;
+  if (counters instanceof InProcessCounters) {
+    // This process owns the node's counters: no await, no allocation.
+    const admitted = counters.takeNow(prepared.keys, prepared.limits, prepared.lengths, prepared.count, prepared.usages);
+    decide(kong, prepared, prepared.usages, !admitted, now);
     return;
   }
-  let stop: number | null = null;
-  windows.forEach((window, index) => {
-    if (window.limit - result.usages[index]! <= 0 && stop === null) stop = index;
-  });
-  if (result.admitted === false && stop === null) stop = 0;
+  const slots = [];
+  for (let index = 0; index < prepared.count; index++) {
+    slots.push({ key: prepared.keys[index]!, limit: prepared.limits[index]!, ttlSeconds: prepared.lengths[index]! });
+  }
+  return decideAfter(kong, prepared, counters.acquire(slots).then((result) => ({ usages: result.usages, rejected: !result.admitted })), now);
+}
 
-  const headers: Record<string, string | number> = {};
-  let reset = 0;
-  if (!conf.hide_client_headers) {
-    let best: { remaining: number; window: number } | null = null;
-    windows.forEach((window, index) => {
-      let remaining = window.limit - result.usages[index]!;
-      if (stop === null || stop === index) remaining -= 1;
-      remaining = Math.max(0, remaining);
-      const length = EXPIRATION[window.period];
-      if (best === null || remaining < best.remaining || (remaining === best.remaining && length > best.window)) {
-        best = { remaining, window: length };
-        headers['RateLimit-Limit'] = window.limit;
-        headers['RateLimit-Remaining'] = remaining;
-        reset = resetSeconds(window.period, now);
-        headers['RateLimit-Reset'] = reset;
-      }
-      headers[LIMIT_HEADERS[window.period]] = window.limit;
-      headers[REMAINING_HEADERS[window.period]] = remaining;
-    });
+/** redis (sync_rate -1): the read counts, one coalesced script call per key (redis-batch.ts). */
+function redisAccess(kong: Pdk, prepared: Prepared, now: number): Promise<unknown> {
+  const increments = prepared.redis;
+  if (increments !== null && increments.client.status !== 'end') {
+    return decideAfter(kong, prepared, increments.add(prepared.keys, prepared.lengths, prepared.count).then(counted), now);
   }
-  if (stop !== null) {
-    if (!conf.hide_client_headers) headers['Retry-After'] = reset;
-    return kong.response.error(conf.error_code, conf.error_message, headers);
+  const keys = prepared.keys.slice(0, prepared.count);
+  const connected = redisIncrementsFor(prepared.conf.redis).then((created) => {
+    prepared.redis = created;
+    return created.add(keys, prepared.lengths, prepared.count);
+  });
+  return decideAfter(kong, prepared, connected.then(counted), now);
+}
+
+/** redis with sync_rate: counted in this process between syncs (redis-sync.ts). */
+function syncedAccess(kong: Pdk, prepared: Prepared, now: number): void | Promise<unknown> {
+  const known = prepared.synced;
+  if (known !== null && known.client.status !== 'end') {
+    const admitted = known.take(prepared.keys, prepared.limits, prepared.count, prepared.usages);
+    if (admitted !== null) {
+      decide(kong, prepared, prepared.usages, !admitted, now);
+      return;
+    }
   }
-  if (!conf.hide_client_headers) kong.response.set_headers(headers);
-  if (conf.policy === 'cluster') {
-    // Kong increments after the check in a 0-delay timer; the client does not wait for it.
-    clusterIncrement(kong, scope, windows).catch((error: unknown) => logUsageError(kong, error));
+  const count = prepared.count;
+  const keys = prepared.keys.slice(0, count);
+  const ends = prepared.ends.slice(0, count);
+  const onError = (error: Error): void => logUsageError(prepared.log, error, 'failed to sync counters to redis: ');
+  const loaded = (async () => {
+    const counters = known !== null && known.client.status !== 'end' ? known : await syncedCountersFor(prepared.conf.redis, prepared.syncRate!, onError);
+    prepared.synced = counters;
+    const usages = new Array<number>(count);
+    // A sync may drop a counter between its read and this request's turn: then read it again.
+    for (;;) {
+      await counters.load(keys, ends, count);
+      const admitted = counters.take(keys, prepared.limits, count, usages);
+      if (admitted !== null) return { usages, rejected: !admitted };
+    }
+  })();
+  return decideAfter(kong, prepared, loaded, now);
+}
+
+/** cluster: rows in kong.db, read before and incremented after the check (Kong's timer). */
+async function clusterAccess(kong: Pdk, prepared: Prepared, identifier: string, now: number): Promise<void> {
+  const windows: Window[] = [];
+  for (let index = 0; index < prepared.count; index++) {
+    windows.push({ period: prepared.periods[index]!, limit: prepared.limits[index]!, start: prepared.keyStarts[index]!, key: prepared.keys[index]! });
+  }
+  const stopped = await decideAfter(kong, prepared, clusterUsage(kong, windows).then(counted), now);
+  if (stopped !== false) return;
+  // Kong increments after the check in a 0-delay timer; the client does not wait for it.
+  const scope = { routeId: prepared.routeId, serviceId: prepared.serviceId, identifier };
+  clusterIncrement(kong, scope, windows).catch((error: unknown) => logUsageError(kong.log, error));
+}
+
+function access(kong: Pdk, prepared: Prepared): void | Promise<unknown> {
+  const now = Date.now();
+  const identifier = identifierFor(kong, prepared.conf);
+  refreshKeys(prepared, identifier, now);
+  switch (prepared.policy) {
+    case 'local': return localAccess(kong, prepared, now);
+    case 'redis': return prepared.syncRate === null ? redisAccess(kong, prepared, now) : syncedAccess(kong, prepared, now);
+    case 'cluster': return clusterAccess(kong, prepared, identifier, now);
   }
 }
 
@@ -115,13 +202,8 @@ export const plugin = definePlugin({
   priority: 910,
   schema: rateLimitingSchema,
   daos: [ratelimitingMetrics],
-  prepare(conf, _kong, row?: Plugin): Prepared {
-    const limits: Array<readonly [Period, number]> = [];
-    for (const period of PERIODS) {
-      const limit = conf[period];
-      if (typeof limit === 'number') limits.push([period, limit]);
-    }
-    return { conf, limits, routeId: row?.route?.id ?? NULL_UUID, serviceId: row?.service?.id ?? NULL_UUID };
+  prepare(conf, kong, row?: Plugin): Prepared {
+    return prepareLimits(conf, row, kong.log);
   },
-  access,
+  access: access as (kong: Pdk, prepared: Prepared) => void | Promise<void>,
 });
