@@ -14,6 +14,11 @@ export const AI_REWRITTEN_BODY_KEY = 'ai_request_body_raw';
 /** kong.ctx.shared key set when a transformer produced the client response (Kong's `response_body_sent`). */
 export const AI_RESPONSE_SENT_KEY = 'ai_response_body_sent';
 
+/** Where the client body comes from: `kong.request` (passed as is, no per-request closure). */
+export interface RawBodySource {
+  get_raw_body(): Promise<Buffer>;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -47,11 +52,11 @@ export function sharedRequestBody(shared: Record<string, unknown>): Record<strin
  * rewrote) it, else parsed now from the client body and shared with the AI plugins after.
  */
 export async function loadRequestBody(
-  shared: Record<string, unknown>, readRaw: () => Promise<Uint8Array>, contentType: string | undefined, maxSize: number,
+  shared: Record<string, unknown>, request: RawBodySource, contentType: string | undefined, maxSize: number,
 ): Promise<Record<string, unknown>> {
   const existing = sharedRequestBody(shared);
   if (existing !== undefined) return existing;
-  const table = parseLlmRequestBody(await readRaw(), contentType, maxSize);
+  const table = parseLlmRequestBody(await request.get_raw_body(), contentType, maxSize);
   shared[AI_REQUEST_BODY_KEY] = table;
   return table;
 }
@@ -67,9 +72,9 @@ export function rewriteRequestBody(shared: Record<string, unknown>, raw: string,
 }
 
 /** The body to forward as is: the latest AI rewrite, else the client's. */
-export async function forwardedRequestBody(shared: Record<string, unknown>, readRaw: () => Promise<Buffer>): Promise<string | Buffer> {
+export async function forwardedRequestBody(shared: Record<string, unknown>, request: RawBodySource): Promise<string | Buffer> {
   const rewritten = shared[AI_REWRITTEN_BODY_KEY];
-  return typeof rewritten === 'string' ? rewritten : readRaw();
+  return typeof rewritten === 'string' ? rewritten : request.get_raw_body();
 }
 
 /**

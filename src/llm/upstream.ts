@@ -4,6 +4,7 @@
 // with their default base and operation path; nothing here performs I/O.
 
 import type { LlmConf } from './conf.ts';
+import { parsedUrl, type ParsedUrl } from './parsed-url.ts';
 import type { HeaderBag, UpstreamInput, UpstreamRequest } from './providers/types.ts';
 
 export interface UpstreamTarget {
@@ -30,15 +31,15 @@ export function clientHasHeader(headers: HeaderBag, name: string): boolean {
  * Header auth as Kong applies it: the configured header is set unless the client sent the same
  * header AND `allow_override` is true (then the client's value goes through untouched).
  */
-export function headerAuth(conf: LlmConf, clientHeaders: HeaderBag): Record<string, string> {
+function applyHeaderAuth(conf: LlmConf, clientHeaders: HeaderBag, headers: Record<string, string>): void {
   const auth = conf.auth;
-  if (!auth?.header_name || auth.header_value == null) return {};
-  if (auth.allow_override && clientHasHeader(clientHeaders, auth.header_name)) return {};
-  return { [auth.header_name.toLowerCase()]: auth.header_value };
+  if (!auth?.header_name || auth.header_value == null) return;
+  if (auth.allow_override && clientHasHeader(clientHeaders, auth.header_name)) return;
+  headers[auth.header_name.toLowerCase()] = auth.header_value;
 }
 
 /** Query auth: same override rule as headers, applied to the forwarded query. */
-export function applyQueryAuth(conf: LlmConf, query: URLSearchParams): void {
+function applyQueryAuth(conf: LlmConf, query: URLSearchParams): void {
   const auth = conf.auth;
   if (auth?.param_location !== 'query' || !auth.param_name || auth.param_value == null) return;
   if (auth.allow_override && query.has(auth.param_name)) return;
@@ -68,8 +69,8 @@ function joinPath(basePath: string, path: string): string {
  */
 export function composeUpstream(input: UpstreamInput, target: UpstreamTarget): UpstreamRequest {
   const options = input.conf.model.options;
-  const override = options?.upstream_url ? new URL(options.upstream_url) : undefined;
-  const base = override ?? new URL(target.base);
+  const override = options?.upstream_url ? parsedUrl(options.upstream_url) : undefined;
+  const base = override ?? parsedUrl(target.base);
   let path: string;
   if (input.routeType === 'preserve') {
     // Kong forwards the client's full (unstripped) path in preserve mode.
@@ -80,21 +81,26 @@ export function composeUpstream(input: UpstreamInput, target: UpstreamTarget): U
     path = joinPath(base.pathname, target.path);
   }
   if (options?.upstream_path) path = options.upstream_path;
-
-  const query = new URLSearchParams(input.clientQuery);
-  if (override) for (const [key, value] of override.searchParams) query.set(key, value);
-  for (const [key, value] of Object.entries(target.query ?? {})) query.set(key, value);
+  const search = upstreamQuery(input, target, override);
   const headers: Record<string, string> = { ...target.headers };
-  if (!target.skipAuth) {
-    applyQueryAuth(input.conf, query);
-    Object.assign(headers, headerAuth(input.conf, input.clientHeaders));
-  }
+  if (!target.skipAuth) applyHeaderAuth(input.conf, input.clientHeaders, headers);
   if (input.routeType !== 'preserve') {
     headers['content-type'] = 'application/json';
     // The gateway must read translated answers; identity avoids an inflate step per response
     // (Kong asks for `gzip, identity` and inflates). Preserve routes keep the client's choice.
     headers['accept-encoding'] ??= 'identity';
   }
-  const search = query.toString();
   return { url: `${base.origin}${path}${search ? `?${search}` : ''}`, method: input.routeType === 'preserve' ? input.clientMethod : 'POST', headers };
+}
+
+/** The upstream query: the client's, then upstream_url's, the provider's and query auth, later ones winning. */
+function upstreamQuery(input: UpstreamInput, target: UpstreamTarget, override: ParsedUrl | undefined): string {
+  const queryAuth = !target.skipAuth && input.conf.auth?.param_location === 'query';
+  // Nothing to merge: skip building (and re-encoding) an empty query, the usual case.
+  if (input.clientQuery === '' && (override === undefined || override.searchParams.length === 0) && target.query === undefined && !queryAuth) return '';
+  const query = new URLSearchParams(input.clientQuery);
+  if (override) for (const [key, value] of override.searchParams) query.set(key, value);
+  for (const [key, value] of Object.entries(target.query ?? {})) query.set(key, value);
+  if (!target.skipAuth) applyQueryAuth(input.conf, query);
+  return query.toString();
 }

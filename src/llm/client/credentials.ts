@@ -13,8 +13,11 @@ import type { CloudCredentials } from '../providers/types.ts';
 export const BEFORE_PROXYING_MESSAGE = 'LLM request failed before proxying';
 
 export interface CredentialSource {
-  /** Resolves the credentials the driver needs; rejects when the identity cannot be obtained. */
-  get(): Promise<CloudCredentials | undefined>;
+  /**
+   * The credentials the driver needs; a promise only when they must be fetched (it rejects when
+   * the identity cannot be obtained), so providers without a cloud identity cost no await.
+   */
+  get(): Promise<CloudCredentials | undefined> | CloudCredentials | undefined;
 }
 
 async function fetchToken(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -31,7 +34,7 @@ export function createCredentialSource(conf: LlmConf, env: Readonly<Record<strin
   const provider = conf.model.provider;
   if (provider === 'gemini') {
     const json = serviceAccountJsonFor(conf.auth, env);
-    if (json === undefined) return { get: async () => undefined };
+    if (json === undefined) return { get: () => undefined };
     let source: VertexTokenSource | undefined;
     return {
       async get() {
@@ -45,7 +48,7 @@ export function createCredentialSource(conf: LlmConf, env: Readonly<Record<strin
     const fromEnv = awsFromEnv(env);
     const region = conf.model.options?.bedrock?.aws_region ?? fromEnv.region;
     const aws = fromEnv.credentials ? { ...fromEnv.credentials, region } : undefined;
-    return { get: async () => (aws ? { aws } : region ? { aws: { accessKeyId: '', secretAccessKey: '', region } } : undefined) };
+    return { get: () => (aws ? { aws } : region ? { aws: { accessKeyId: '', secretAccessKey: '', region } } : undefined) };
   }
-  return { get: async () => undefined };
+  return { get: () => undefined };
 }

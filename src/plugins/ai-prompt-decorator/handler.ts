@@ -33,7 +33,7 @@ export const plugin = definePlugin({
     };
   },
   async access(kong, conf) {
-    const body = await loadRequestBody(kong.ctx.shared, () => kong.request.get_raw_body(), kong.request.get_header('content-type'), conf.max_request_body_size);
+    const body = await loadRequestBody(kong.ctx.shared, kong.request, kong.request.get_header('content-type'), conf.max_request_body_size);
     const original = body.messages;
     if (!Array.isArray(original) || original.length === 0) {
       return kong.response.exit(400, errorBody('this LLM route only supports llm/chat type requests'));

@@ -41,7 +41,7 @@ export const plugin = definePlugin({
   },
   async access(kong, conf) {
     if (conf.broken) return kong.response.exit(500);
-    const body = await loadRequestBody(kong.ctx.shared, () => kong.request.get_raw_body(), kong.request.get_header('content-type'), conf.maxRequestBodySize);
+    const body = await loadRequestBody(kong.ctx.shared, kong.request, kong.request.get_header('content-type'), conf.maxRequestBodySize);
     const view = introspectionView(body, conf.llmFormat, kong.request.get_path(), kong.request.get_uri_captures().named);
     const text = inspectedText(view, conf);
     const reason = text.ok ? guardVerdict(text.text, conf) : text.reason;

@@ -40,7 +40,7 @@ export async function aiProxyAccess(kong: Pdk, prepared: PreparedAiProxy): Promi
   const baseConf = prepared.conf;
   const driver = prepared.driver;
   // Parsed once per request and shared with the AI plugins before (Kong's parse-request filter).
-  const body = await loadRequestBody(kong.ctx.shared, () => kong.request.get_raw_body(), kong.request.get_header('content-type'), baseConf.max_request_body_size ?? 8192);
+  const body = await loadRequestBody(kong.ctx.shared, kong.request, kong.request.get_header('content-type'), baseConf.max_request_body_size ?? 8192);
   const startedAt = performance.now();
   const headers = kong.request.get_headers();
 
@@ -69,13 +69,13 @@ export async function aiProxyAccess(kong: Pdk, prepared: PreparedAiProxy): Promi
     stream = info.stream;
     request = info.request;
     routeType = 'llm/v1/chat';
-    upstreamBody = await forwardedRequestBody(kong.ctx.shared, () => kong.request.get_raw_body());
+    upstreamBody = await forwardedRequestBody(kong.ctx.shared, kong.request);
   } else {
     const validated = validateRequest(conf, body);
     if (!validated.ok) return kong.response.exit(validated.status, validated.body);
     ({ routeType, model: modelName, stream } = validated.value);
     if (routeType === 'preserve') {
-      upstreamBody = await forwardedRequestBody(kong.ctx.shared, () => kong.request.get_raw_body());
+      upstreamBody = await forwardedRequestBody(kong.ctx.shared, kong.request);
     } else {
       request = validated.value.request;
       const native = driver.toNative(routeType, request, { conf, model: modelName, request });
@@ -89,7 +89,8 @@ export async function aiProxyAccess(kong: Pdk, prepared: PreparedAiProxy): Promi
 
   let credentials: CloudCredentials | undefined;
   try {
-    credentials = await prepared.credentials.get();
+    const pending = prepared.credentials.get();
+    credentials = pending instanceof Promise ? await pending : pending;
   } catch (error) {
     kong.log.err('could not obtain the cloud identity: ', error);
     return reject(kong, 500, BEFORE_PROXYING_MESSAGE);
@@ -108,14 +109,14 @@ export async function aiProxyAccess(kong: Pdk, prepared: PreparedAiProxy): Promi
   });
   if (!target.ok) return reject(kong, 500, target.message);
 
-  applyUpstream(kong, conf, target.value);
+  applyUpstream(kong, conf, target.value, headers);
   kong.service.request.set_raw_body(upstreamBody);
   if (!stream) kong.service.request.enable_buffering();
 
   const state: AiRequestState = {
     conf, driver, routeType, model: modelName, stream, request,
     native: format !== 'openai', startedAt,
-    requestPayload: typeof upstreamBody === 'string' ? upstreamBody : upstreamBody.toString('utf8'),
+    requestPayload: upstreamBody,
   };
   kong.ctx.plugin[STATE_KEY] = state;
 }

@@ -15,7 +15,17 @@ export interface AnalyticsOutcome {
   completed?: boolean;
 }
 
+function payloadText(payload: string | Buffer): string {
+  return typeof payload === 'string' ? payload : payload.toString('utf8');
+}
+
+/** Kong's serialize-analytics writes nothing without log_statistics: then nothing need be counted. */
+export function analyticsEnabled(state: AiRequestState): boolean {
+  return Boolean(state.conf.logging?.log_statistics);
+}
+
 export function recordAnalytics(kong: Pdk, state: AiRequestState, pluginId: string, outcome: AnalyticsOutcome): void {
+  if (!analyticsEnabled(state)) return;
   const usage = resolveUsage({ reported: outcome.reported, request: state.request, completionChars: outcome.completionChars });
   const record = buildAnalyticsRecord({
     conf: state.conf,
@@ -24,7 +34,7 @@ export function recordAnalytics(kong: Pdk, state: AiRequestState, pluginId: stri
     responseModel: outcome.responseModel,
     latencyMs: state.latency ?? performance.now() - state.startedAt,
     usage,
-    requestPayload: state.requestPayload,
+    requestPayload: state.conf.logging?.log_payloads ? payloadText(state.requestPayload) : undefined,
     responsePayload: outcome.responsePayload,
   });
   if (record === undefined) return;

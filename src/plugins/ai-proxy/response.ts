@@ -7,8 +7,11 @@ import { StreamTextCollector, syntheticStreamResponse } from '../../llm/streamin
 import { sseFrames, SSE_UNSUPPORTED_FRAME } from '../../llm/streaming/sse-writer.ts';
 import { resolveUsage } from '../../llm/usage.ts';
 import type { StreamItem } from '../../llm/providers/types.ts';
-import { outcomeOfResponse, recordAnalytics } from './analytics.ts';
+import { analyticsEnabled, outcomeOfResponse, recordAnalytics } from './analytics.ts';
 import { stateOf, type AiRequestState } from './state.ts';
+
+/** The chunks before the end of a replaced body: nothing (shared, never written to). */
+const EMPTY = Buffer.alloc(0);
 
 function parseJson(text: string): unknown {
   try { return JSON.parse(text); } catch { return undefined; }
@@ -19,7 +22,8 @@ export function aiProxyHeaderFilter(kong: Pdk, pluginId: string): void {
   // Kong-generated answers (another plugin's exit, a failed access) are not the LLM's.
   if (state === undefined || kong.response.get_source() !== 'service') return;
   state.latency = performance.now() - state.startedAt;
-  for (const name of state.driver.clearResponseHeaders ?? []) kong.response.clear_header(name);
+  const cleared = state.driver.clearResponseHeaders;
+  if (cleared !== undefined) for (const name of cleared) kong.response.clear_header(name);
   const status = kong.service.response.get_status() ?? kong.response.get_status();
   const conf = state.conf;
   if (status === 200 && conf.model_name_header !== false && state.model !== undefined) {
@@ -34,6 +38,7 @@ export function aiProxyHeaderFilter(kong: Pdk, pluginId: string): void {
   const text = raw === null ? '' : raw.toString('utf8');
   if (state.native) {
     // Native llm_format: the answer goes back untouched; usage is read for the log only.
+    if (!analyticsEnabled(state)) return;
     const parsed = parseJson(text);
     const translated = state.driver.fromNative(state.routeType, parsed, { conf, model: state.model, request: state.request });
     const responseModel = state.driver.nativeFormat?.responseModel(parsed) ?? state.model;
@@ -44,21 +49,24 @@ export function aiProxyHeaderFilter(kong: Pdk, pluginId: string): void {
   const result = translateResponse(conf.model.provider, state.routeType, status, text, { conf, model: state.model, request: state.request });
   if (result.kind === 'passthrough') {
     // Non-200 answers (and preserve routes) reach the client as the provider sent them.
+    if (!analyticsEnabled(state)) return;
     const usage = (parseJson(text) as { usage?: Record<string, unknown> } | undefined)?.usage;
     recordAnalytics(kong, state, pluginId, { ...outcomeOfResponse(undefined, state.model, text), reported: usage });
     return;
   }
   const body = JSON.stringify(result.body);
-  state.replacement = body;
+  // Encoded once: its length is the Content-Length and body_filter sends these bytes as they are.
+  const bytes = Buffer.from(body);
+  state.replacement = bytes;
   kong.response.clear_header('Content-Encoding');
   kong.response.set_header('Content-Type', 'application/json');
-  kong.response.set_header('Content-Length', String(Buffer.byteLength(body)));
+  kong.response.set_header('Content-Length', String(bytes.length));
   if (result.kind === 'failed') {
     kong.response.set_status(500);
     kong.response.clear_header(MODEL_HEADER);
     return;
   }
-  recordAnalytics(kong, state, pluginId, outcomeOfResponse(result.body, state.model, body));
+  if (analyticsEnabled(state)) recordAnalytics(kong, state, pluginId, outcomeOfResponse(result.body, state.model, body));
 }
 
 function prepareStream(kong: Pdk, state: AiRequestState, status: number): void {
@@ -83,7 +91,7 @@ export function aiProxyBodyFilter(kong: Pdk, pluginId: string): void {
   if (state === undefined || kong.response.get_source() !== 'service') return;
   const { chunk, eof } = kong.response.get_chunk();
   if (state.replacement !== undefined) {
-    kong.response.set_chunk(eof ? state.replacement : '');
+    kong.response.set_chunk(eof ? state.replacement : EMPTY);
     return;
   }
   if (state.unsupportedStream) {
@@ -110,6 +118,7 @@ export function aiProxyBodyFilter(kong: Pdk, pluginId: string): void {
 }
 
 function finishStream(kong: Pdk, state: AiRequestState, pluginId: string): void {
+  if (!analyticsEnabled(state)) return;
   const summary = state.translator!.summary();
   const usage = resolveUsage({ reported: summary.usage, request: state.request, completionChars: summary.completion_chars });
   const payload = state.collector === undefined ? undefined

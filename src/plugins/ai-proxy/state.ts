@@ -20,10 +20,10 @@ export interface AiRequestState {
   startedAt: number;
   /** Milliseconds to the upstream's response headers (Kong's llm_latency). */
   latency?: number;
-  /** The body sent upstream, for log_payloads. */
-  requestPayload: string;
+  /** The body sent upstream, for log_payloads (decoded only when logged). */
+  requestPayload: string | Buffer;
   /** Non-streaming: the body to send instead of the upstream's (translated or Kong's 500). */
-  replacement?: string;
+  replacement?: Buffer;
   /** Streaming: the translator for a 200 stream of a supported content type. */
   translator?: StreamTranslator;
   /** Streaming: the upstream's content type cannot be parsed (Kong's error frame). */
