@@ -77,9 +77,23 @@ export class UpstreamRequestChanges {
    * so header_filter already sees the whole body (the AI plugins translate it there).
    */
   bufferResponse = false;
+  // Made on first use: most requests change no upstream header, and two Maps per request add up.
+  private headerMap: Map<string, HeaderValue | null> | null = null;
+  private nameMap: Map<string, string> | null = null;
+
   /** Header changes by lower-case name: value = set, null = cleared; `names` keeps the given case. */
-  readonly headers = new Map<string, HeaderValue | null>();
-  readonly names = new Map<string, string>();
+  get headers(): Map<string, HeaderValue | null> {
+    return (this.headerMap ??= new Map());
+  }
+
+  get names(): Map<string, string> {
+    return (this.nameMap ??= new Map());
+  }
+
+  /** True when some plugin set or cleared an upstream header (reading does not allocate). */
+  get hasHeaderChanges(): boolean {
+    return this.headerMap !== null && this.headerMap.size > 0;
+  }
 }
 
 /**
@@ -188,7 +202,7 @@ export class PluginRequestContext {
   /** kong.ctx.shared: one object per request, visible to every plugin. */
   readonly shared: Record<string, unknown> = {};
   /** kong.ctx.plugin storage, per plugin name. */
-  readonly pluginData = new Map<string, Record<string, unknown>>();
+  private pluginData: Map<string, Record<string, unknown>> | null = null;
   /** Body-filter state: chunk going out and what get_raw_body buffered. */
   chunk: Buffer | null = null;
   eof = false;
@@ -209,6 +223,7 @@ export class PluginRequestContext {
 
   /** kong.ctx.plugin for one plugin (created on first use). */
   pluginContext(name: string): Record<string, unknown> {
+    this.pluginData ??= new Map();
     let data = this.pluginData.get(name);
     if (data === undefined) {
       data = {};

@@ -36,63 +36,63 @@ export function withoutOverlay(
  * headers.get('X-FOO'); // 'a'  (Kong returns the first value)
  */
 export class ResponseHeaders {
-  private readonly values = new Map<string, ResponseHeaderValue>();
-  private readonly names = new Map<string, string>();
+  // Both maps are made on the first write: a request whose plugins set no response header (and
+  // whose headers nobody reads) never allocates them.
+  private values: Map<string, ResponseHeaderValue> | null = null;
+  private names: Map<string, string> | null = null;
   /** Headers given to `defer`, loaded into the maps only if something reads or changes them. */
   private deferred: Record<string, ResponseHeaderValue | number | undefined> | null = null;
 
   get size(): number {
     if (this.deferred !== null) this.load();
-    return this.values.size;
+    return this.values === null ? 0 : this.values.size;
   }
 
   /** First value, as kong.response.get_header. */
   get(name: string): string | undefined {
-    if (this.deferred !== null) this.load();
-    const value = this.values.get(name.toLowerCase());
+    const value = this.getAll(name);
     return Array.isArray(value) ? value[0] : value;
   }
 
   getAll(name: string): ResponseHeaderValue | undefined {
     if (this.deferred !== null) this.load();
-    return this.values.get(name.toLowerCase());
+    return this.values?.get(name.toLowerCase());
   }
 
   has(name: string): boolean {
-    if (this.deferred !== null) this.load();
-    return this.values.has(name.toLowerCase());
+    return this.getAll(name) !== undefined;
   }
 
   set(name: string, value: ResponseHeaderValue): void {
     if (this.deferred !== null) this.load();
     const key = name.toLowerCase();
-    if (!this.names.has(key)) this.names.set(key, name);
-    this.values.set(key, Array.isArray(value) ? [...value] : value);
+    const names = (this.names ??= new Map());
+    if (!names.has(key)) names.set(key, name);
+    (this.values ??= new Map()).set(key, Array.isArray(value) ? [...value] : value);
   }
 
   add(name: string, value: string): void {
-    if (this.deferred !== null) this.load();
-    const key = name.toLowerCase();
-    const current = this.values.get(key);
+    const current = this.getAll(name);
     if (current === undefined) {
       this.set(name, value);
       return;
     }
-    this.values.set(key, Array.isArray(current) ? [...current, value] : [current, value]);
+    this.values!.set(name.toLowerCase(), Array.isArray(current) ? [...current, value] : [current, value]);
   }
 
   delete(name: string): void {
     if (this.deferred !== null) this.load();
+    if (this.values === null) return;
     const key = name.toLowerCase();
     this.values.delete(key);
-    this.names.delete(key);
+    this.names!.delete(key);
   }
 
   /** Replace everything (the proxy loads the upstream's headers before header_filter). */
   replaceAll(headers: Record<string, ResponseHeaderValue | number | undefined>): void {
     this.deferred = null;
-    this.values.clear();
-    this.names.clear();
+    this.values?.clear();
+    this.names?.clear();
     for (const [name, value] of Object.entries(headers)) {
       if (value !== undefined) this.set(name, typeof value === 'number' ? String(value) : value);
     }
@@ -114,8 +114,9 @@ export class ResponseHeaders {
   overlay(headers: Record<string, ResponseHeaderValue | number | undefined>): HeaderUndo {
     if (this.deferred !== null) this.load();
     const undo: HeaderUndo = [];
+    if (this.values === null) return undo;
     for (const [key, value] of this.values) {
-      const name = this.names.get(key) ?? key;
+      const name = this.names!.get(key) ?? key;
       undo.push(name, key, headers[key]);
       if (name !== key && headers[key] !== undefined) delete headers[key];
       headers[name] = value;
@@ -133,7 +134,7 @@ export class ResponseHeaders {
   toObject(): Record<string, ResponseHeaderValue> {
     if (this.deferred !== null) this.load();
     const out: Record<string, ResponseHeaderValue> = {};
-    for (const [key, value] of this.values) out[key] = value;
+    if (this.values !== null) for (const [key, value] of this.values) out[key] = value;
     return out;
   }
 
@@ -141,7 +142,7 @@ export class ResponseHeaders {
   toWire(): Record<string, ResponseHeaderValue> {
     if (this.deferred !== null) this.load();
     const out: Record<string, ResponseHeaderValue> = {};
-    for (const [key, value] of this.values) out[this.names.get(key) ?? key] = value;
+    if (this.values !== null) for (const [key, value] of this.values) out[this.names!.get(key) ?? key] = value;
     return out;
   }
 }

@@ -171,12 +171,7 @@ export function createNodePdk(environment: PdkEnvironment, pluginName: string): 
  * const kong = pdkForPlugin(base, ctx, 'key-auth', log);
  */
 export function createRequestPdk(node: NodePdk, environment: PdkEnvironment, ctx: PluginRequestContext): Pdk {
-  const router: RouterApi = {
-    get_route: () => ctx.route,
-    get_service: () => ctx.service,
-    getRoute: () => ctx.route,
-    getService: () => ctx.service,
-  };
+  const router = new RequestRouter(ctx);
   return {
     ...node,
     request: new RequestApi(ctx) as WithCamelAliases<RequestApi>,
@@ -210,6 +205,31 @@ export function pdkForPlugin(base: Pdk, ctx: PluginRequestContext, pluginName: s
     counters: base.counters,
     dictionaries: base.dictionaries,
     log,
-    ctx: { shared: ctx.shared, plugin: ctx.pluginContext(pluginName) },
+    ctx: new PluginCtx(ctx, pluginName),
   };
+}
+
+/** kong.router for one request (methods on the prototype: no closures per request). */
+class RequestRouter implements RouterApi {
+  private readonly ctx: PluginRequestContext;
+  constructor(ctx: PluginRequestContext) { this.ctx = ctx; }
+  get_route(): Route | null { return this.ctx.route; }
+  get_service(): Service | null { return this.ctx.service; }
+  getRoute(): Route | null { return this.ctx.route; }
+  getService(): Service | null { return this.ctx.service; }
+}
+
+/** kong.ctx for one plugin: the plugin's own table is made when the plugin first touches it. */
+class PluginCtx implements PdkCtx {
+  private readonly request: PluginRequestContext;
+  private readonly pluginName: string;
+  private own: Record<string, unknown> | null = null;
+
+  constructor(request: PluginRequestContext, pluginName: string) {
+    this.request = request;
+    this.pluginName = pluginName;
+  }
+
+  get shared(): Record<string, unknown> { return this.request.shared; }
+  get plugin(): Record<string, unknown> { return (this.own ??= this.request.pluginContext(this.pluginName)); }
 }

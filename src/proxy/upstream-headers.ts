@@ -96,7 +96,7 @@ export function buildUpstreamHeaders(ctx: ProxyContext, upgrade: boolean): strin
  */
 function applyPluginHeaderChanges(out: string[], changes: UpstreamRequestChanges): void {
   const bodyReplaced = changes.body !== null;
-  if (changes.headers.size === 0 && !bodyReplaced) return;
+  if (!changes.hasHeaderChanges && !bodyReplaced) return;
   let write = 0;
   for (let read = 0; read < out.length; read += 2) {
     const lower = out[read]!.toLowerCase();
