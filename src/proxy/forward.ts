@@ -94,7 +94,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched
     this.method = ctx.plugins?.ctx.upstream.method ?? ctx.req.method ?? 'GET';
     this.entry = upstreamFor(ctx);
     this.triesLeft = ctx.service!.retries;
-    ctx.res.once('close', () => this.onClientClose());
+    // 'close' fires once per response: `on` spares the per-request wrapper of `once`.
+    ctx.res.on('close', () => this.onClientClose());
   }
 
   /** Picks a peer and dispatches; later tries come back here from onResponseError. */

@@ -20,9 +20,14 @@ export function runWithPlugins(ctx: ProxyContext, options: FlowOptions, upgrade:
   const response = new PluginResponse(ctx);
   const run = new PluginRun(ctx.snapshot.plugins, pluginContextFor(ctx, response));
   ctx.plugins = run;
-  // Kong's log phase runs once the response went out (or the client went away).
-  ctx.res.once('close', () => response.log());
-  drive(ctx, run, response, options, upgrade).catch((error: unknown) => response.fail(error));
+  // Kong's log phase runs once the response went out (or the client went away). A response emits
+  // 'close' exactly once, so `on` does without the wrapper `once` allocates per request.
+  ctx.res.on('close', () => response.log());
+  try {
+    drive(ctx, run, response, options, upgrade);
+  } catch (error) {
+    response.fail(error);
+  }
 }
 
 function pluginContextFor(ctx: ProxyContext, response: PluginResponse): PluginRequestContext {
@@ -53,10 +58,20 @@ function pluginContextFor(ctx: ProxyContext, response: PluginResponse): PluginRe
   });
 }
 
-async function drive(ctx: ProxyContext, run: PluginRun, response: PluginResponse, options: FlowOptions, upgrade: UpgradeRequest | null): Promise<void> {
-  const pluginContext = run.ctx;
+// The flow runs synchronously as long as every handler is synchronous (the usual case) and
+// continues from a promise only where one returned one: an async function would allocate
+// promises for every request.
+function drive(ctx: ProxyContext, run: PluginRun, response: PluginResponse, options: FlowOptions, upgrade: UpgradeRequest | null): void {
   const rewrite = run.rewrite();
-  if (rewrite !== undefined) await rewrite;
+  if (rewrite !== undefined) {
+    rewrite.then(() => afterRewrite(ctx, run, response, options, upgrade)).catch((error: unknown) => response.fail(error));
+    return;
+  }
+  afterRewrite(ctx, run, response, options, upgrade);
+}
+
+function afterRewrite(ctx: ProxyContext, run: PluginRun, response: PluginResponse, options: FlowOptions, upgrade: UpgradeRequest | null): void {
+  const pluginContext = run.ctx;
   if (pluginContext.exit === null) {
     if (!matchRoute(ctx)) {
       run.error(404, NO_ROUTE_MESSAGE);
@@ -70,15 +85,24 @@ async function drive(ctx: ProxyContext, run: PluginRun, response: PluginResponse
         run.exit(answer.status, answer.message === null ? undefined : { message: answer.message }, answer.headers ?? undefined);
       } else {
         const access = run.access();
-        if (access !== undefined) await access;
-        // A serviceless route is refused after the plugins' access (Kong's access.after), so a
-        // plugin such as request-termination can still answer on it.
-        if (pluginContext.exit === null && ctx.service === null) run.exit(503, { message: NO_SERVICE_MESSAGE });
+        if (access !== undefined) {
+          access.then(() => afterAccess(ctx, run, response, options, upgrade)).catch((error: unknown) => response.fail(error));
+          return;
+        }
       }
     }
   }
+  afterAccess(ctx, run, response, options, upgrade);
+}
+
+function afterAccess(ctx: ProxyContext, run: PluginRun, response: PluginResponse, options: FlowOptions, upgrade: UpgradeRequest | null): void {
+  const pluginContext = run.ctx;
+  // A serviceless route is refused after the plugins' access (Kong's access.after), so a plugin
+  // such as request-termination can still answer on it. (Every other way here without a
+  // service already carries an exit: no route, a refused protocol, a rewrite short circuit.)
+  if (pluginContext.exit === null && ctx.service === null) run.exit(503, { message: NO_SERVICE_MESSAGE });
   if (pluginContext.exit !== null) {
-    await response.sendExit(true);
+    response.sendExit(true).catch((error: unknown) => response.fail(error));
     return;
   }
   prepareUpstream(ctx);
