@@ -4,12 +4,16 @@ import { LogQueue } from './log-queue.ts';
 
 test('entries are batched up to max_batch_size and a partial batch waits max_coalescing_delay', async () => {
   const batches: number[][] = [];
-  const queue = new LogQueue<number>({ name: 't', max_batch_size: 3, max_coalescing_delay: 0.02, handler: (batch) => { batches.push(batch); } });
+  // A coalescing delay far longer than a busy machine's scheduling jitter: the partial batch
+  // must not go out with the full one, and must go out once the delay passed.
+  const queue = new LogQueue<number>({ name: 't', max_batch_size: 3, max_coalescing_delay: 0.3, handler: (batch) => { batches.push(batch); } });
+  const started = Date.now();
   for (let i = 1; i <= 4; i++) queue.enqueue(i);
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(batches, [[1, 2, 3]]);
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  while (batches.length < 2 && Date.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 10));
   assert.deepEqual(batches, [[1, 2, 3], [4]]);
+  assert.ok(Date.now() - started >= 290, 'the partial batch waited for max_coalescing_delay');
 });
 
 test('a full queue drops the oldest entries and counts them; enqueue never blocks', async () => {
