@@ -65,6 +65,14 @@ before(async () => {
       route_type: 'llm/v1/chat', auth: { header_name: 'x-api-key', header_value: ANTHROPIC_KEY }, logging: statistics,
       model: { provider: 'anthropic', name: 'claude-test', options: { anthropic_version: '2023-06-01', max_tokens: 256, upstream_url: `${anthropic.url}/v1/messages` } },
     }),
+    aiRoute('/anthropic/payloads', {
+      route_type: 'llm/v1/chat', auth: { header_name: 'x-api-key', header_value: ANTHROPIC_KEY }, logging: { log_statistics: true, log_payloads: true },
+      model: { provider: 'anthropic', name: 'claude-test', options: { anthropic_version: '2023-06-01', max_tokens: 256, upstream_url: `${anthropic.url}/v1/messages` } },
+    }),
+    aiRoute('/anthropic/unlogged', {
+      route_type: 'llm/v1/chat', auth: { header_name: 'x-api-key', header_value: ANTHROPIC_KEY },
+      model: { provider: 'anthropic', name: 'claude-test', options: { anthropic_version: '2023-06-01', max_tokens: 256, upstream_url: `${anthropic.url}/v1/messages` } },
+    }),
     aiRoute('/bedrock', {
       route_type: 'llm/v1/chat', logging: statistics,
       auth: { aws_access_key_id: AWS_TEST_CREDENTIALS.accessKeyId, aws_secret_access_key: AWS_TEST_CREDENTIALS.secretAccessKey },
@@ -184,6 +192,28 @@ describe('ai-proxy: anthropic and bedrock', () => {
     assert.equal(body.choices[0].finish_reason, 'stop');
     assert.deepEqual(body.usage, { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 });
     assert.equal(JSON.parse(anthropic.accepted.at(-1)!.body.toString()).max_tokens, 256);
+  });
+
+  it('log_payloads records the exact body sent upstream and the body the client got', async () => {
+    const response = await post('/anthropic/payloads', chatBody);
+    assert.equal(response.status, 200, response.body);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const record = lastAi();
+    assert.ok(record?.payload, 'payload is logged');
+    assert.equal(record.payload.request, anthropic.accepted.at(-1)!.body.toString());
+    assert.equal(JSON.parse(record.payload.request).system, 'You are a mathematician.');
+    assert.equal(record.payload.response, response.body);
+    assert.equal(record.usage.total_tokens, 25);
+  });
+
+  it('without log_statistics the answer is the same and no ai.proxy record is written', async () => {
+    const before = logged.length;
+    const response = await post('/anthropic/unlogged', chatBody);
+    assert.equal(response.status, 200, response.body);
+    assert.equal(JSON.parse(response.body).choices[0].message.content, 'system=You are a mathematician.');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(logged.length, before + 1, 'the request was logged');
+    assert.equal(logged.at(-1)!.ai, undefined);
   });
 
   it('translates an Anthropic event stream into OpenAI chunks', async () => {

@@ -116,7 +116,8 @@ export async function aiProxyAccess(kong: Pdk, prepared: PreparedAiProxy): Promi
   const state: AiRequestState = {
     conf, driver, routeType, model: modelName, stream, request,
     native: format !== 'openai', startedAt,
-    requestPayload: upstreamBody,
+    // Kept for the whole round trip only when it will be logged.
+    requestPayload: conf.logging?.log_payloads ? upstreamBody : undefined,
   };
   kong.ctx.plugin[STATE_KEY] = state;
 }

@@ -15,8 +15,8 @@ export interface AnalyticsOutcome {
   completed?: boolean;
 }
 
-function payloadText(payload: string | Buffer): string {
-  return typeof payload === 'string' ? payload : payload.toString('utf8');
+function payloadText(payload: string | Buffer | undefined): string | undefined {
+  return payload === undefined || typeof payload === 'string' ? payload : payload.toString('utf8');
 }
 
 /** Kong's serialize-analytics writes nothing without log_statistics: then nothing need be counted. */
@@ -34,7 +34,7 @@ export function recordAnalytics(kong: Pdk, state: AiRequestState, pluginId: stri
     responseModel: outcome.responseModel,
     latencyMs: state.latency ?? performance.now() - state.startedAt,
     usage,
-    requestPayload: state.conf.logging?.log_payloads ? payloadText(state.requestPayload) : undefined,
+    requestPayload: payloadText(state.requestPayload),
     responsePayload: outcome.responsePayload,
   });
   if (record === undefined) return;

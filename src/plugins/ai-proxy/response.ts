@@ -21,7 +21,7 @@ export function aiProxyHeaderFilter(kong: Pdk, pluginId: string): void {
   const state = stateOf(kong.ctx.plugin);
   // Kong-generated answers (another plugin's exit, a failed access) are not the LLM's.
   if (state === undefined || kong.response.get_source() !== 'service') return;
-  state.latency = performance.now() - state.startedAt;
+  if (analyticsEnabled(state)) state.latency = performance.now() - state.startedAt;
   const cleared = state.driver.clearResponseHeaders;
   if (cleared !== undefined) for (const name of cleared) kong.response.clear_header(name);
   const status = kong.service.response.get_status() ?? kong.response.get_status();

@@ -20,8 +20,8 @@ export interface AiRequestState {
   startedAt: number;
   /** Milliseconds to the upstream's response headers (Kong's llm_latency). */
   latency?: number;
-  /** The body sent upstream, for log_payloads (decoded only when logged). */
-  requestPayload: string | Buffer;
+  /** The body sent upstream when log_payloads is on (decoded only when logged). */
+  requestPayload: string | Buffer | undefined;
   /** Non-streaming: the body to send instead of the upstream's (translated or Kong's 500). */
   replacement?: Buffer;
   /** Streaming: the translator for a 200 stream of a supported content type. */
