@@ -12,6 +12,7 @@ import { emptyEntitySet, formatDeclarativeErrors, loadDeclarative } from './stor
 import { Supervisor } from './runtime/supervisor.ts';
 import { openStore } from './runtime/database.ts';
 import { readConfigContent } from './runtime/config-files.ts';
+import { releaseUnusedMemory } from './runtime/memory.ts';
 import { loadNodePlugins } from './pipeline/index.ts';
 import { bundledPlugins } from './plugins/index.ts';
 
@@ -38,17 +39,11 @@ export async function startGateway(settings: Settings, options: StartOptions = {
   const logger = createLogger(settings.log_level, { process: 'primary' });
   preparePrefix(settings);
   await loadPrimaryPlugins(settings);
-  const initial = settings.database === 'off'
-    ? loadInitialConfig(settings, logger)
-    : await checkDatabase(settings);
   const nodeId = settings.node_id ?? randomUUID();
-  const supervisor = new Supervisor({
-    settings,
-    nodeId,
-    logger,
-    initialConfig: initial,
-    onConfigApplied: (config) => persistDbless(settings.prefix, config.file, logger),
-  });
+  const supervisor = await createSupervisor(settings, nodeId, logger);
+  // The parsed kong.yml is garbage now (workers read the version file); without this a
+  // 10,000-route file left the primary at ~320 MB RSS for its whole life.
+  releaseUnusedMemory();
   const pidFile = pidFilePath(settings.prefix);
   writeFileSync(pidFile, `${process.pid}\n`);
   try {
@@ -76,8 +71,23 @@ export async function startGateway(settings: Settings, options: StartOptions = {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGQUIT', () => stop('SIGQUIT'));
     process.on('SIGHUP', () => {
-      if (!stopping) void reload(settings, supervisor, logger);
+      // After the reload's frames are gone, so the parsed file is garbage too.
+      if (!stopping) void reload(settings, supervisor, logger).then(releaseUnusedMemory);
     });
+  });
+}
+
+/** The initial configuration lives only in this frame: once it returns, nothing holds it. */
+async function createSupervisor(settings: Settings, nodeId: string, logger: Logger): Promise<Supervisor> {
+  const initial = settings.database === 'off'
+    ? loadInitialConfig(settings, logger)
+    : await checkDatabase(settings);
+  return new Supervisor({
+    settings,
+    nodeId,
+    logger,
+    initialConfig: initial,
+    onConfigApplied: (config) => persistDbless(settings.prefix, config.file, logger),
   });
 }
 

@@ -16,6 +16,7 @@ import { pruneVersionFiles, versionFile, writeConfigContent, type ConfigRef } fr
 import { InProcessCounters, InProcessDictionaries } from '../pdk/index.ts';
 import { serveSharedCounters } from './shared-counters.ts';
 import { MetricsAggregator } from './metrics-primary.ts';
+import { mallocEnvironment } from './memory.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 /** A worker that dies sooner than this after its start counts towards crash-loop back-off. */
@@ -41,7 +42,7 @@ export interface SupervisorOptions {
 }
 
 export class Supervisor {
-  private readonly options: SupervisorOptions;
+  private readonly options: Omit<SupervisorOptions, 'initialConfig'>;
   private readonly slots: WorkerSlot[] = [];
   private readonly health = new HealthRouter();
   private config: ConfigRef;
@@ -55,10 +56,13 @@ export class Supervisor {
   private readonly versionWaiters: Array<{ version: number; resolve: () => void }> = [];
 
   constructor(options: SupervisorOptions) {
-    this.options = options;
+    // Workers read the configuration from its file: holding the entities here would keep a large
+    // config in the primary's memory for the life of the process.
+    const { initialConfig, ...kept } = options;
+    this.options = kept;
     const file = versionFile(options.settings.prefix, 1);
-    writeConfigContent(file, options.initialConfig);
-    this.config = { version: 1, hash: options.initialConfig.hash, file };
+    writeConfigContent(file, initialConfig);
+    this.config = { version: 1, hash: initialConfig.hash, file };
   }
 
   get currentConfig(): ConfigRef {
@@ -122,7 +126,7 @@ export class Supervisor {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // Node's compile cache keeps the stripped TypeScript and V8 code: a worker then never loads the
       // type stripper (about 30 MB of RSS per process) and starts in a fraction of the time.
-      env: { ...process.env, PORTICO_WORKER_ID: String(slot.id), NODE_COMPILE_CACHE: compileCacheDir() },
+      env: { ...process.env, ...mallocEnvironment(process.env), PORTICO_WORKER_ID: String(slot.id), NODE_COMPILE_CACHE: compileCacheDir() },
       execArgv: workerExecArgv(),
     });
     slot.child = child;

@@ -25,6 +25,7 @@ import { IpcSharedCounters } from './shared-counters.ts';
 import { WorkerMetrics } from './metrics-worker.ts';
 import { Listeners } from './listeners.ts';
 import { targetHealthRows } from './metrics-targets.ts';
+import { releaseUnusedMemory } from './memory.ts';
 
 type InitMessage = Extract<PrimaryToWorker, { type: 'init' }>;
 
@@ -44,8 +45,11 @@ export class WorkerRuntime {
   private readonly health: WorkerHealth;
   /** Connection counters of every proxy listener of this worker (summed node-wide for /metrics). */
   private readonly proxyConnections = new ProxyConnections();
-  /** DB-less: the configuration this worker booted with (read from the primary's file). */
-  private readonly initialEntities: EntitySet;
+  /**
+   * DB-less: the configuration this worker booted with (read from the primary's file), until
+   * start() built its snapshot; kept longer it would pin a replaced config in memory.
+   */
+  private initialEntities: EntitySet | null;
   private readonly listeners: Listeners;
   private nextRequestId = 1;
   private readonly pendingApplies = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
@@ -82,11 +86,12 @@ export class WorkerRuntime {
     this.init = init;
     this.counters = process.send !== undefined && init.settings.worker_processes > 1 ? new IpcSharedCounters() : undefined;
     this.listeners = new Listeners(init.settings, this.logger, init.workerId === 0);
-    this.initialEntities = init.settings.database === 'off' ? readConfigContent(init.config.file).entities : emptyEntitySet();
+    const initialEntities = init.settings.database === 'off' ? readConfigContent(init.config.file).entities : emptyEntitySet();
+    this.initialEntities = initialEntities;
     // Placeholders until start(): DB-less serves the primary's config, a database its own rows.
     // The rows were just read from the primary's file: nobody else holds them, so the store keeps
     // them instead of a copy. The snapshot is an empty placeholder until start() builds the real one.
-    this.store = createMemoryStore(this.initialEntities, { adoptInitial: true });
+    this.store = createMemoryStore(initialEntities, { adoptInitial: true });
     this.snapshot = buildSnapshot(emptyEntitySet(), init.settings, 0);
     this.configHash = init.settings.database === 'off' ? init.config.hash : null;
     this.applying = new Promise<void>((resolve) => { this.startedServing = resolve; });
@@ -103,8 +108,12 @@ export class WorkerRuntime {
       this.follower = new StoreFollower(this.store, settings, logger, (snapshot) => this.swapSnapshot(snapshot), (entities, version) => this.buildFullSnapshot(entities, version));
       this.swapSnapshot(await this.follower.start());
     } else {
-      this.swapSnapshot(await this.buildFullSnapshot(this.initialEntities, this.init.config.version));
+      this.swapSnapshot(await this.buildFullSnapshot(this.initialEntities ?? emptyEntitySet(), this.init.config.version));
     }
+    this.initialEntities = null;
+    // Reading the config file and compiling the snapshot left garbage in old-generation pages
+    // that an ordinary GC keeps; nothing is served yet, so the full compaction costs no latency.
+    releaseUnusedMemory();
     this.startedServing();
     const proxy = (): Server => this.proxyConnections.track(createProxyServer(settings, () => this.snapshot, logger));
     const admin = (): Server => createAdminServer({
