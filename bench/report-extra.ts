@@ -6,6 +6,8 @@ import { DIRECT, findSummary, NGINX_PROXY, type LightLoadResult } from './report
 import type { BenchReport, ScenarioResult } from './report.ts';
 
 export const PORTKEY = 'portkey';
+/** Portkey started with --headless and NODE_ENV=production (its fastest mode). */
+export const PORTKEY_HEADLESS = 'portkey-headless';
 
 export interface TargetRow {
   target: string;
@@ -82,17 +84,18 @@ export function renderAiTable(result: ScenarioResult, subject: string): string {
   const rows = [
     '| comparison | value |',
     '|---|---:|',
-    `| ${subject} req/s ÷ Portkey req/s | ${fixed(ratio(mine?.requestsPerSecond, portkey?.requestsPerSecond))} |`,
+    `| ${subject} req/s ÷ Portkey req/s (as started by default) | ${fixed(ratio(mine?.requestsPerSecond, portkey?.requestsPerSecond))} |`,
+    `| ${subject} req/s ÷ Portkey req/s (headless, production) | ${fixed(ratio(mine?.requestsPerSecond, findSummary(result, PORTKEY_HEADLESS)?.requestsPerSecond))} |`,
     `| ${subject} req/s ÷ mock direct req/s | ${fixed(ratio(mine?.requestsPerSecond, direct?.requestsPerSecond))} |`,
     `| ${subject} p99 − mock direct p99, saturated | ${overhead === null ? '–' : `${overhead.toFixed(2)} ms`} |`,
   ];
-  for (const target of [subject, PORTKEY]) {
+  for (const target of [subject, PORTKEY, PORTKEY_HEADLESS]) {
     const light = lightOverhead(result, target);
     if (light === null) continue;
     const own = findLight(result, target)!;
     rows.push(`| ${target} p99 − mock direct p99 at ${light.connections} connection(s) (p50 ${own.p50Ms.toFixed(2)} ms, p99 ${own.p99Ms.toFixed(2)} ms) | ${light.ms.toFixed(2)} ms |`);
   }
-  rows.push(`| Portkey CPU µs/req ÷ ${subject} CPU µs/req | ${fixed(ratio(portkey?.cpuMicrosPerRequest ?? undefined, mine?.cpuMicrosPerRequest ?? undefined))} |`);
+  rows.push(`| Portkey CPU µs/req ÷ ${subject} CPU µs/req (default; headless) | ${fixed(ratio(portkey?.cpuMicrosPerRequest ?? undefined, mine?.cpuMicrosPerRequest ?? undefined))}; ${fixed(ratio(findSummary(result, PORTKEY_HEADLESS)?.cpuMicrosPerRequest ?? undefined, mine?.cpuMicrosPerRequest ?? undefined))} |`);
   return rows.join('\n');
 }
 
@@ -117,8 +120,15 @@ export function targetRows(report: BenchReport): TargetRow[] {
     const mine = findSummary(ai, subject);
     const portkey = findSummary(ai, PORTKEY);
     const direct = findSummary(ai, DIRECT);
+    // Judged against Portkey as the issue measured it (started by default); its headless mode,
+    // which the issue did not measure, is reported beside it.
     const times = ratio(mine?.requestsPerSecond, portkey?.requestsPerSecond);
-    rows.push({ target: 'ai: ≥ 10× Portkey throughput', measured: times === null ? 'no Portkey numbers' : `${times.toFixed(1)}×`, met: times === null ? null : times >= 10 });
+    const headless = ratio(mine?.requestsPerSecond, findSummary(ai, PORTKEY_HEADLESS)?.requestsPerSecond);
+    rows.push({
+      target: 'ai: ≥ 10× Portkey throughput',
+      measured: times === null ? 'no Portkey numbers' : `${times.toFixed(1)}×${headless === null ? '' : `; ${headless.toFixed(1)}× its headless mode`}`,
+      met: times === null ? null : times >= 10,
+    });
     // Added latency is judged below saturation; at full load p99 is mostly queueing
     // (connections ÷ throughput), which the throughput row already judges. Both are reported.
     const light = lightOverhead(ai, subject);
@@ -171,9 +181,10 @@ export function scenarioMethods(report: BenchReport): string[] {
     lines.push(
       '- ai: nginx (1 worker, on the load CPU) answers every POST with a fixed Anthropic Messages JSON. "direct" is that mock;',
       `  ${report.subject} runs ai-proxy (route_type llm/v1/chat, provider anthropic, upstream_url = the mock); Portkey's gateway gets`,
-      '  `x-portkey-provider: anthropic` and `x-portkey-custom-host: http://127.0.0.1:<mock>/v1` (started with `--headless`,',
-      '  NODE_ENV=production, on Node 24, pinned like the proxy; its CLI has no listen-address option, so it binds every interface —',
-      '  only 127.0.0.1 was used). wrk POSTs the same OpenAI-format chat body (Lua script). The p99 overhead is ' + report.subject + ' p99 − direct p99,',
+      '  `x-portkey-provider: anthropic` and `x-portkey-custom-host: http://127.0.0.1:<mock>/v1`, on Node 24, pinned like the proxy,',
+      '  twice: "portkey" as `npx @portkey-ai/gateway` starts it (the issue\'s baseline of ~1.5k req/s, p99 ~174 ms), "portkey-headless"',
+      '  with `--headless` and NODE_ENV=production (its fastest mode); the ≥ 10× aim is judged against the first, both are shown.',
+      '  Its CLI has no listen-address option, so it binds every interface — only 127.0.0.1 was used). wrk POSTs the same OpenAI-format chat body (Lua script). The p99 overhead is ' + report.subject + ' p99 − direct p99,',
       '  judged below saturation: after the saturated runs one more wrk run per system with 1 connection (a request at a time);',
       '  the saturated difference is reported beside it (there p99 is mostly queueing: connections ÷ throughput).',
     );
