@@ -8,12 +8,42 @@ import type { CompiledEntry } from './entry.ts';
 interface RadixNode {
   /** Edge label from the parent. */
   label: string;
-  children: Map<number, RadixNode>;
+  /**
+   * Children keyed by the first character of their label: `child` while there is only one,
+   * `children` from the second on. With one index per route host (10,000 routes → 10,000
+   * indexes) nearly every node has at most one child, and a Map costs ~180 bytes.
+   */
+  child: RadixNode | null;
+  children: Map<number, RadixNode> | null;
   entries: CompiledEntry[];
 }
 
 function newNode(label: string): RadixNode {
-  return { label, children: new Map(), entries: [] };
+  return { label, child: null, children: null, entries: [] };
+}
+
+function childAt(node: RadixNode, code: number): RadixNode | undefined {
+  const only = node.child;
+  if (only !== null) return only.label.charCodeAt(0) === code ? only : undefined;
+  return node.children === null ? undefined : node.children.get(code);
+}
+
+/** Adds `child`, replacing the child that starts with the same character. */
+function setChild(node: RadixNode, child: RadixNode): void {
+  const code = child.label.charCodeAt(0);
+  if (node.children !== null) {
+    node.children.set(code, child);
+  } else if (node.child === null || node.child.label.charCodeAt(0) === code) {
+    node.child = child;
+  } else {
+    node.children = new Map([[node.child.label.charCodeAt(0), node.child], [code, child]]);
+    node.child = null;
+  }
+}
+
+function childrenOf(node: RadixNode): Iterable<RadixNode> {
+  if (node.child !== null) return [node.child];
+  return node.children === null ? [] : node.children.values();
 }
 
 /** Receives candidate lists (each sorted by rank) while an index is searched. */
@@ -24,7 +54,8 @@ export interface CandidateVisitor {
 export class PathIndex {
   private readonly root: RadixNode = newNode('');
   private readonly pathlessAnyMethod: CompiledEntry[] = [];
-  private readonly pathlessByMethod = new Map<string, CompiledEntry[]>();
+  /** Created on the first method-only entry (most indexes never have one). */
+  private pathlessByMethod: Map<string, CompiledEntry[]> | null = null;
   /** Operation counter for tests and benchmarks: nodes visited during searches. */
   nodesVisited = 0;
 
@@ -34,9 +65,10 @@ export class PathIndex {
         pushOnce(this.pathlessAnyMethod, entry);
         return;
       }
+      const byMethod = this.pathlessByMethod ??= new Map();
       for (const method of entry.methods) {
-        let list = this.pathlessByMethod.get(method);
-        if (list === undefined) this.pathlessByMethod.set(method, list = []);
+        let list = byMethod.get(method);
+        if (list === undefined) byMethod.set(method, list = []);
         pushOnce(list, entry);
       }
       return;
@@ -52,12 +84,11 @@ export class PathIndex {
         pushOnce(node.entries, entry);
         return;
       }
-      const first = key.charCodeAt(position);
-      const child = node.children.get(first);
+      const child = childAt(node, key.charCodeAt(position));
       if (child === undefined) {
         const leaf = newNode(key.slice(position));
         leaf.entries.push(entry);
-        node.children.set(first, leaf);
+        setChild(node, leaf);
         return;
       }
       const label = child.label;
@@ -68,8 +99,8 @@ export class PathIndex {
         // Split the edge: a new middle node takes the shared part.
         const middle = newNode(label.slice(0, common));
         child.label = label.slice(common);
-        middle.children.set(child.label.charCodeAt(0), child);
-        node.children.set(first, middle);
+        setChild(middle, child);
+        setChild(node, middle);
         node = middle;
       } else {
         node = child;
@@ -82,19 +113,19 @@ export class PathIndex {
   finalize(): void {
     const byRank = (a: CompiledEntry, b: CompiledEntry): number => a.rank - b.rank;
     this.pathlessAnyMethod.sort(byRank);
-    for (const list of this.pathlessByMethod.values()) list.sort(byRank);
+    for (const list of this.pathlessByMethod?.values() ?? []) list.sort(byRank);
     const stack: RadixNode[] = [this.root];
     while (stack.length > 0) {
       const node = stack.pop() as RadixNode;
       node.entries.sort(byRank);
-      for (const child of node.children.values()) stack.push(child);
+      for (const child of childrenOf(node)) stack.push(child);
     }
   }
 
   /** Hand every candidate list relevant to `method` and `path` to the visitor. */
   search(method: string, path: string, visitor: CandidateVisitor): void {
     if (this.pathlessAnyMethod.length > 0) visitor.visit(this.pathlessAnyMethod);
-    if (this.pathlessByMethod.size > 0) {
+    if (this.pathlessByMethod !== null) {
       const byMethod = this.pathlessByMethod.get(method);
       if (byMethod !== undefined) visitor.visit(byMethod);
     }
@@ -104,7 +135,7 @@ export class PathIndex {
       this.nodesVisited++;
       if (node.entries.length > 0) visitor.visit(node.entries);
       if (position >= path.length) return;
-      const child = node.children.get(path.charCodeAt(position));
+      const child = childAt(node, path.charCodeAt(position));
       if (child === undefined || !path.startsWith(child.label, position)) return;
       position += child.label.length;
       node = child;
