@@ -48,8 +48,17 @@ export interface RedisConfig {
 
 const connections = new Map<string, Redis>();
 
-function connectionKey(conf: RedisConfig): string {
-  return JSON.stringify([conf.host, conf.port, conf.username, conf.password, conf.database, conf.ssl, conf.ssl_verify, conf.server_name, conf.timeout, conf.read_timeout, conf.connect_timeout]);
+/**
+ * How a connection is used. `autoPipelining: false` is for callers that already gather the
+ * commands of concurrent requests themselves (rate-limiting's batches): ioredis would otherwise
+ * wrap every one of their single commands in a pipeline of its own.
+ * @example
+ * const client = await redisFor(conf, { autoPipelining: false });
+ */
+export interface RedisUse { autoPipelining?: boolean }
+
+function connectionKey(conf: RedisConfig, autoPipelining: boolean): string {
+  return JSON.stringify([autoPipelining, conf.host, conf.port, conf.username, conf.password, conf.database, conf.ssl, conf.ssl_verify, conf.server_name, conf.timeout, conf.read_timeout, conf.connect_timeout]);
 }
 
 /** The command deadline: Kong's read_timeout, else timeout (ms). */
@@ -62,8 +71,9 @@ export function redisDeadline(conf: RedisConfig): number {
  * @example
  * const redis = await redisFor(conf.redis); await redisReady(redis, 200);
  */
-export async function redisFor(conf: RedisConfig): Promise<Redis> {
-  const key = connectionKey(conf);
+export async function redisFor(conf: RedisConfig, use: RedisUse = {}): Promise<Redis> {
+  const autoPipelining = use.autoPipelining ?? true;
+  const key = connectionKey(conf, autoPipelining);
   const existing = connections.get(key);
   if (existing !== undefined) return existing;
   const { Redis: RedisClient } = await import('ioredis');
@@ -79,7 +89,7 @@ export async function redisFor(conf: RedisConfig): Promise<Redis> {
     commandTimeout: redisDeadline(conf),
     enableOfflineQueue: false,
     // Commands issued in the same tick by concurrent requests share one round trip.
-    enableAutoPipelining: true,
+    enableAutoPipelining: autoPipelining,
     maxRetriesPerRequest: 0,
     lazyConnect: false,
     // Reconnect in the background with a capped backoff; requests never wait for it.

@@ -22,3 +22,20 @@ test('acquire takes from every slot only when all are below their limits', async
   assert.deepEqual(await counters.acquire(slots), { admitted: false, usages: [2, 2] });
   assert.deepEqual(await counters.get(['s', 'm']), [2, 2], 'a rejected request is not counted');
 });
+
+test('takeNow: the same step over reused arrays, only the first `count` entries, nothing taken when one is full', () => {
+  let now = 5_000;
+  const counters = new InProcessCounters(() => now);
+  const keys = ['s', 'h', 'stale'];
+  const usages = [9, 9, 9];
+  assert.equal(counters.takeNow(keys, [2, 3, 1], [1, 3600, 1], 2, usages), true);
+  assert.deepEqual(usages, [0, 0, 9], 'the third entry is outside count and untouched');
+  assert.equal(counters.takeNow(keys, [2, 3, 1], [1, 3600, 1], 2, usages), true);
+  assert.equal(counters.takeNow(keys, [2, 3, 1], [1, 3600, 1], 2, usages), false);
+  assert.deepEqual(usages, [2, 2, 9]);
+  assert.deepEqual(counters.getNow(['s', 'h', 'stale']), [2, 2, 0], 'a rejected take changes nothing');
+  now += 1_000;
+  assert.equal(counters.takeNow(keys, [2, 3, 1], [1, 3600, 1], 2, usages), true, 'the second window expired');
+  assert.deepEqual(usages, [0, 2, 9]);
+  assert.deepEqual(counters.getNow(['h']), [3]);
+});

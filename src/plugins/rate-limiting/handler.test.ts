@@ -9,6 +9,7 @@ import { createPluginHarness, pluginRow } from '../../pipeline/index.ts';
 import type { PdkDb } from '../../pdk/index.ts';
 import { makeRoute, makeService } from '../../router/test-fixtures.ts';
 import { plugin } from './handler.ts';
+import { NULL_UUID, prepareLimits, refreshKeys, resetAt } from './prepared.ts';
 import { resetSeconds, windowStart } from '../../pdk/time-windows.ts';
 
 const service = makeService({ name: 'svc' });
@@ -221,4 +222,70 @@ test('redis silent (accepts, never answers): fault_tolerant gives up within the 
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => silent.close(() => resolve()));
   }
+});
+
+test('redis sync_rate: counted locally (exact under parallel clients), only admitted requests reach Redis at the sync', async () => {
+  const { send } = await rateLimited({ hour: 5, policy: 'redis', sync_rate: 0.05, limit_by: 'header', header_name: 'x-sync', redis: { host: '127.0.0.1', port: 6379, timeout: 500 } });
+  const tenant = `sync-${uniqueIp()}`;
+  const results = await Promise.all(Array.from({ length: 12 }, () => send({ headers: { 'x-sync': tenant } })));
+  assert.equal(results.filter((result) => result.status === 200).length, 5);
+  assert.equal(results.filter((result) => result.status === 429).length, 7);
+  const rejected = results.find((result) => result.status === 429)!;
+  assert.equal(rejected.headers['x-ratelimit-remaining-hour'], '0');
+  assert.equal(rejected.headers['retry-after'], rejected.headers['ratelimit-reset']);
+  const { Redis } = await import('ioredis');
+  const probe = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+  try {
+    await probe.connect();
+    let value: string | null = null;
+    for (let attempt = 0; attempt < 40 && value !== '5'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      const keys = await probe.keys(`ratelimit:*:${tenant}:*:hour`);
+      value = keys.length === 1 ? await probe.get(keys[0]!) : null;
+    }
+    assert.equal(value, '5');
+  } finally {
+    probe.disconnect();
+  }
+});
+
+test('redis sync_rate with Redis down: fault_tolerant passes within the deadline, otherwise 500', async () => {
+  const dead = { minute: 1, policy: 'redis', sync_rate: 1, redis: { host: '127.0.0.1', port: 1, timeout: 150 } };
+  const tolerant = await rateLimited(dead);
+  const started = Date.now();
+  assert.equal((await tolerant.send({ clientIp: uniqueIp() })).status, 200);
+  assert.ok(Date.now() - started < 400, `took ${Date.now() - started} ms`);
+  const strict = await rateLimited({ ...dead, fault_tolerant: false });
+  assert.equal((await strict.send({ clientIp: uniqueIp() })).status, 500);
+});
+
+test('redis, several periods: parallel requests share script calls and each period counts every request', async () => {
+  const { send } = await rateLimited({ hour: 6, day: 9, policy: 'redis', redis: { host: '127.0.0.1', port: 6379, timeout: 500 } });
+  const clientIp = uniqueIp();
+  const results = await Promise.all(Array.from({ length: 20 }, () => send({ clientIp })));
+  assert.equal(results.filter((result) => result.status === 200).length, 6);
+  const stopped = results.find((result) => result.status === 429)!;
+  assert.equal(stopped.headers['x-ratelimit-remaining-hour'], '0');
+  assert.equal(stopped.headers['x-ratelimit-limit-day'], '9');
+  const passed = results.filter((result) => result.status === 200).map((result) => Number(result.headers['x-ratelimit-remaining-hour']));
+  assert.deepEqual(passed.sort(), [0, 1, 2, 3, 4, 5], 'every admitted request saw its own position');
+});
+
+test('counter keys: Kong\'s format, rebuilt when the identifier or the window changes', () => {
+  const conf = validConfig({ second: 5, year: 100 }) as Parameters<typeof prepareLimits>[0];
+  const prepared = prepareLimits(conf, undefined, undefined as never);
+  const now = Date.UTC(2024, 11, 31, 23, 59, 59, 500);
+  refreshKeys(prepared, 'a', now);
+  assert.deepEqual(prepared.keys, [
+    `ratelimit:${NULL_UUID}:${NULL_UUID}:a:${Date.UTC(2024, 11, 31, 23, 59, 59)}:second`,
+    `ratelimit:${NULL_UUID}:${NULL_UUID}:a:${Date.UTC(2024, 0, 1)}:year`,
+  ]);
+  refreshKeys(prepared, 'b', now + 100);
+  assert.match(prepared.keys[0]!, /:b:\d+:second$/);
+  refreshKeys(prepared, 'b', now + 600);
+  assert.deepEqual(prepared.keys, [
+    `ratelimit:${NULL_UUID}:${NULL_UUID}:b:${Date.UTC(2025, 0, 1)}:second`,
+    `ratelimit:${NULL_UUID}:${NULL_UUID}:b:${Date.UTC(2025, 0, 1)}:year`,
+  ], 'the new year starts both windows');
+  assert.equal(resetAt(prepared, 1, Date.UTC(2025, 0, 1, 0, 0, 10)), 31536000 - 10);
 });

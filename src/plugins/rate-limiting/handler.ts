@@ -3,7 +3,7 @@
 // Kong's error (429 "API rate limit exceeded", Retry-After) once a window is used up.
 import { KONG_VERSION } from '../../core/version.ts';
 import type { Plugin } from '../../entities/types.ts';
-import { definePlugin, InProcessCounters, type Pdk } from '../../pdk/index.ts';
+import { definePlugin, InProcessCounters, type CounterSlot, type Pdk } from '../../pdk/index.ts';
 import { ratelimitingMetrics } from './daos.ts';
 import { clusterIncrement, clusterUsage, type Window } from './policies.ts';
 import { NULL_UUID, prepareLimits, refreshKeys, resetAt, type Prepared, type RateLimitingConf } from './prepared.ts';
@@ -99,20 +99,31 @@ function decide(kong: Pdk, prepared: Prepared, usages: readonly number[], reject
  * Waits for a policy's usages, then decides; a store failure follows fault_tolerant. Returns
  * whether the request stopped, null when the usage is unknown (fault_tolerant let it pass).
  */
-async function decideAfter(kong: Pdk, prepared: Prepared, pending: Promise<{ usages: readonly number[]; rejected: boolean }>, now: number): Promise<boolean | null> {
-  let result;
+async function decideAfter(kong: Pdk, prepared: Prepared, pending: Promise<readonly number[]>, now: number): Promise<boolean | null> {
+  let usages;
   try {
-    result = await pending;
+    usages = await pending;
   } catch (error) {
     // fault_tolerant=false: Kong raises, which the client sees as a 500.
     if (!prepared.conf.fault_tolerant) throw error;
     logUsageError(kong.log, error);
     return null;
   }
-  return decide(kong, prepared, result.usages, result.rejected, now);
+  return decide(kong, prepared, usages, false, now);
 }
 
-const counted = (usages: readonly number[]) => ({ usages, rejected: false });
+/** The node's counters in the primary: one IPC call for the atomic check-and-take. */
+async function sharedLocalAccess(kong: Pdk, prepared: Prepared, slots: CounterSlot[], now: number): Promise<void> {
+  let result;
+  try {
+    result = await kong.counters.acquire(slots);
+  } catch (error) {
+    if (!prepared.conf.fault_tolerant) throw error;
+    logUsageError(kong.log, error);
+    return;
+  }
+  decide(kong, prepared, result.usages, !result.admitted, now);
+}
 
 /** local: the node's counters, checked and taken in one atomic step (exact per node). */
 function localAccess(kong: Pdk, prepared: Prepared, now: number): void | Promise<unknown> {
@@ -123,25 +134,25 @@ function localAccess(kong: Pdk, prepared: Prepared, now: number): void | Promise
     decide(kong, prepared, prepared.usages, !admitted, now);
     return;
   }
-  const slots = [];
+  const slots: CounterSlot[] = [];
   for (let index = 0; index < prepared.count; index++) {
     slots.push({ key: prepared.keys[index]!, limit: prepared.limits[index]!, ttlSeconds: prepared.lengths[index]! });
   }
-  return decideAfter(kong, prepared, counters.acquire(slots).then((result) => ({ usages: result.usages, rejected: !result.admitted })), now);
+  return sharedLocalAccess(kong, prepared, slots, now);
 }
 
 /** redis (sync_rate -1): the read counts, one coalesced script call per key (redis-batch.ts). */
 function redisAccess(kong: Pdk, prepared: Prepared, now: number): Promise<unknown> {
   const increments = prepared.redis;
   if (increments !== null && increments.client.status !== 'end') {
-    return decideAfter(kong, prepared, increments.add(prepared.keys, prepared.lengths, prepared.count).then(counted), now);
+    return decideAfter(kong, prepared, increments.add(prepared.keys, prepared.lengths, prepared.count), now);
   }
   const keys = prepared.keys.slice(0, prepared.count);
   const connected = redisIncrementsFor(prepared.conf.redis).then((created) => {
     prepared.redis = created;
     return created.add(keys, prepared.lengths, prepared.count);
   });
-  return decideAfter(kong, prepared, connected.then(counted), now);
+  return decideAfter(kong, prepared, connected, now);
 }
 
 /** redis with sync_rate: counted in this process between syncs (redis-sync.ts). */
@@ -166,7 +177,8 @@ function syncedAccess(kong: Pdk, prepared: Prepared, now: number): void | Promis
     for (;;) {
       await counters.load(keys, ends, count);
       const admitted = counters.take(keys, prepared.limits, count, usages);
-      if (admitted !== null) return { usages, rejected: !admitted };
+      // Not admitted means some usage reached its limit, which decide sees in the usages.
+      if (admitted !== null) return usages;
     }
   })();
   return decideAfter(kong, prepared, loaded, now);
@@ -178,7 +190,7 @@ async function clusterAccess(kong: Pdk, prepared: Prepared, identifier: string, 
   for (let index = 0; index < prepared.count; index++) {
     windows.push({ period: prepared.periods[index]!, limit: prepared.limits[index]!, start: prepared.keyStarts[index]!, key: prepared.keys[index]! });
   }
-  const stopped = await decideAfter(kong, prepared, clusterUsage(kong, windows).then(counted), now);
+  const stopped = await decideAfter(kong, prepared, clusterUsage(kong, windows), now);
   if (stopped !== false) return;
   // Kong increments after the check in a 0-delay timer; the client does not wait for it.
   const scope = { routeId: prepared.routeId, serviceId: prepared.serviceId, identifier };

@@ -131,9 +131,15 @@ export class RedisIncrements {
       else this.failCollecting(new Error(`redis connection is ${status}`));
       return;
     }
+    let ready: Batch[] | null = null;
+    let single: Batch | null = null;
     for (const batch of this.collecting.values()) {
-      if (!this.inFlight.has(batch.key)) this.send(batch);
+      if (this.inFlight.has(batch.key)) continue;
+      if (single === null) single = batch;
+      else (ready ??= [single]).push(batch);
     }
+    if (ready !== null) this.sendAll(ready);
+    else if (single !== null) this.send(single);
   }
 
   private send(batch: Batch): void {
@@ -141,7 +147,26 @@ export class RedisIncrements {
     this.inFlight.set(batch.key, batch);
     this.incrementBy(batch.key, batch.ttlSeconds, batch.waiters.length).then(
       (before) => this.settle(batch, Number(before), null),
-      (error: unknown) => this.settle(batch, 0, error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => this.settle(batch, 0, asError(error)),
+    );
+  }
+
+  /** Batches of several keys leave in one pipeline: one write, one round trip. */
+  private sendAll(batches: Batch[]): void {
+    const pipeline = this.client.pipeline() as unknown as Record<string, (key: string, ttl: number, count: number) => unknown> & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+    for (const batch of batches) {
+      this.collecting.delete(batch.key);
+      this.inFlight.set(batch.key, batch);
+      pipeline[COMMAND]!(batch.key, batch.ttlSeconds, batch.waiters.length);
+    }
+    pipeline.exec().then(
+      (replies) => {
+        batches.forEach((batch, index) => {
+          const [error, before] = replies?.[index] ?? [new Error('redis returned no reply'), null];
+          this.settle(batch, Number(before), error);
+        });
+      },
+      (error: unknown) => { for (const batch of batches) this.settle(batch, 0, asError(error)); },
     );
   }
 
@@ -191,6 +216,10 @@ export class RedisIncrements {
   }
 }
 
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 function failBatch(batch: Batch, error: Error): void {
   if (batch.done) return;
   batch.done = true;
@@ -212,7 +241,7 @@ const incrementsByClient = new WeakMap<Redis, RedisIncrements>();
  * const increments = await redisIncrementsFor(conf.redis);
  */
 export async function redisIncrementsFor(conf: RedisConfig): Promise<RedisIncrements> {
-  const client = await redisFor(conf);
+  const client = await redisFor(conf, { autoPipelining: false });
   let increments = incrementsByClient.get(client);
   if (increments === undefined) {
     increments = new RedisIncrements(client, redisDeadline(conf));
