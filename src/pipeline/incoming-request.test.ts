@@ -50,3 +50,24 @@ test('refuses to buffer more than maxBodySize', async () => {
   });
   assert.equal(text, 'error: request body too large');
 });
+
+test('a client that goes away mid-body fails the read instead of leaving it pending', async () => {
+  let failure: Error | null = null;
+  const server = createServer((req) => {
+    new IncomingRequestView(req, facts).readBody().then(() => { failure = new Error('resolved'); }, (error: Error) => { failure = error; });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/p', headers: { 'content-length': '1000' } });
+    req.on('error', () => undefined);
+    req.write('only part of it');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    req.destroy();
+    const deadline = Date.now() + 2000;
+    while (failure === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.match((failure as Error | null)?.message ?? 'still pending', /closed the connection|aborted/);
+  } finally {
+    server.close();
+  }
+});

@@ -214,7 +214,9 @@ export class PluginResponse implements ResponseSink {
   private async finishBuffered(): Promise<void> {
     const run = this.run;
     const plugin = run.ctx;
-    const body = Buffer.concat(this.buffered!);
+    const chunks = this.buffered!;
+    // A small answer arrives in one chunk: no copy.
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     this.buffered = null;
     run.beginServiceResponse(this.upstreamStatus, this.upstreamHeaders!, body);
     const response = run.response();
