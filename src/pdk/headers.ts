@@ -1,5 +1,6 @@
 // Response headers as plugins see them: case-insensitive names, the case of the first writer
 // kept for the wire, repeated headers as arrays (Kong's ngx.header semantics).
+import { memoizeNames } from './name-cache.ts';
 
 /**
  * A response header's value or values.
@@ -27,6 +28,8 @@ export function withoutOverlay(
   }
   return out;
 }
+
+const lowerName = memoizeNames((name) => name.toLowerCase());
 
 /**
  * A case-insensitive header map for the response.
@@ -56,7 +59,7 @@ export class ResponseHeaders {
 
   getAll(name: string): ResponseHeaderValue | undefined {
     if (this.deferred !== null) this.load();
-    return this.values?.get(name.toLowerCase());
+    return this.values?.get(lowerName(name));
   }
 
   has(name: string): boolean {
@@ -65,7 +68,7 @@ export class ResponseHeaders {
 
   set(name: string, value: ResponseHeaderValue): void {
     if (this.deferred !== null) this.load();
-    const key = name.toLowerCase();
+    const key = lowerName(name);
     const names = (this.names ??= new Map());
     if (!names.has(key)) names.set(key, name);
     (this.values ??= new Map()).set(key, Array.isArray(value) ? [...value] : value);
@@ -77,13 +80,13 @@ export class ResponseHeaders {
       this.set(name, value);
       return;
     }
-    this.values!.set(name.toLowerCase(), Array.isArray(current) ? [...current, value] : [current, value]);
+    this.values!.set(lowerName(name), Array.isArray(current) ? [...current, value] : [current, value]);
   }
 
   delete(name: string): void {
     if (this.deferred !== null) this.load();
     if (this.values === null) return;
-    const key = name.toLowerCase();
+    const key = lowerName(name);
     this.values.delete(key);
     this.names!.delete(key);
   }

@@ -1,6 +1,7 @@
 // kong.request: read-only access to the client's request (kong/pdk/request.lua).
 import { decodeBody, type ParsedBody } from './body.ts';
 import type { PluginRequestContext } from './context.ts';
+import { memoizeNames } from './name-cache.ts';
 
 /**
  * A query argument: `true` for a bare key, arrays for repeats.
@@ -14,9 +15,7 @@ export type QueryValue = string | boolean | Array<string | boolean>;
  * @example
  * headerKey('X_Api_Key'); // 'x-api-key'
  */
-export function headerKey(name: string): string {
-  return name.toLowerCase().replaceAll('_', '-');
-}
+export const headerKey: (name: string) => string = memoizeNames((name) => name.toLowerCase().replaceAll('_', '-'));
 
 /**
  * Parses a raw query like ngx.req.get_uri_args: `?a` → true, `?a=` → '', repeats → arrays.
