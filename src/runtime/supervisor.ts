@@ -226,15 +226,18 @@ function compileCacheDir(): string {
 }
 
 /**
- * Flags for worker processes. The young generation size is set deliberately (shared/perf). Measured
- * here on one pinned worker: 16 MB semi-spaces gave p99 4.1 ms and 30.1k req/s against 5.7 ms and
- * 27.2k for 4 MB, for about 20 MB more RSS — latency and throughput win. Operators choose otherwise
- * with `--max-semi-space-size` in NODE_OPTIONS or on the command line.
+ * Flags for worker processes. The young generation size is set deliberately (shared/perf). 16 MB
+ * semi-spaces once won on p99 (4.1 ms against 5.7 ms at 4 MB) while the proxy promoted
+ * per-request garbage; since it no longer does, interleaved runs on one pinned worker at -c50 give
+ * the same throughput (~28k req/s), CPU per request and p99 (quiet runs 2.5–4.5 ms, medians about
+ * 4 ms) at 4, 8 and 16 MB, while RSS under load is 118 / 130 / 143 MB with one route and
+ * 137 / 147 / 163 MB with 10,000 (issue #2: under 150 MB). Operators choose otherwise with
+ * `--max-semi-space-size` in NODE_OPTIONS or on the command line.
  */
 function workerExecArgv(): string[] {
   const inherited = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
   const chosen = inherited.some((flag) => flag.startsWith('--max-semi-space-size'))
     || (process.env.NODE_OPTIONS ?? '').includes('--max-semi-space-size');
-  if (!chosen) inherited.push('--max-semi-space-size=16');
+  if (!chosen) inherited.push('--max-semi-space-size=4');
   return inherited;
 }
