@@ -199,6 +199,10 @@ export class WorkerRuntime {
       this.swapSnapshot(snapshot);
       this.configHash = config.hash;
       this.send({ type: 'config:ack', workerId: this.workerId, version: config.version });
+      // The replaced store and snapshot are garbage spread over old-generation pages that an
+      // ordinary GC keeps: 10,000 routes left a worker ~30 MB larger after every reload. The
+      // compaction pauses this worker for 35–70 ms at that size, next to the longer rebuild.
+      releaseUnusedMemory();
     } catch (error) {
       // The primary validated this configuration; failing here is a bug, and the old snapshot stays.
       this.logger.error('could not apply configuration; keeping the previous one', { version: config.version, error });
