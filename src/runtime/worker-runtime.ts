@@ -25,7 +25,6 @@ import { IpcSharedCounters } from './shared-counters.ts';
 import { WorkerMetrics } from './metrics-worker.ts';
 import { Listeners } from './listeners.ts';
 import { targetHealthRows } from './metrics-targets.ts';
-import { releaseUnusedMemory } from './memory.ts';
 
 type InitMessage = Extract<PrimaryToWorker, { type: 'init' }>;
 
@@ -111,9 +110,6 @@ export class WorkerRuntime {
       this.swapSnapshot(await this.buildFullSnapshot(this.initialEntities ?? emptyEntitySet(), this.init.config.version));
     }
     this.initialEntities = null;
-    // Reading the config file and compiling the snapshot left garbage in old-generation pages
-    // that an ordinary GC keeps; nothing is served yet, so the full compaction costs no latency.
-    releaseUnusedMemory();
     this.startedServing();
     const proxy = (): Server => this.proxyConnections.track(createProxyServer(settings, () => this.snapshot, logger));
     const admin = (): Server => createAdminServer({
@@ -199,10 +195,6 @@ export class WorkerRuntime {
       this.swapSnapshot(snapshot);
       this.configHash = config.hash;
       this.send({ type: 'config:ack', workerId: this.workerId, version: config.version });
-      // The replaced store and snapshot are garbage spread over old-generation pages that an
-      // ordinary GC keeps: 10,000 routes left a worker ~30 MB larger after every reload. The
-      // compaction pauses this worker for 35–70 ms at that size, next to the longer rebuild.
-      releaseUnusedMemory();
     } catch (error) {
       // The primary validated this configuration; failing here is a bug, and the old snapshot stays.
       this.logger.error('could not apply configuration; keeping the previous one', { version: config.version, error });
