@@ -141,6 +141,21 @@ test('key-auth + acl through the proxy: 401 without key, 403 outside the group, 
   assert.equal(seen.headers['x-consumer-groups'], 'admins');
   assert.equal(seen.headers['x-anonymous-consumer'], undefined);
   assert.equal(seen.url, '/?x=1', 'hide_credentials removed the key from the query (strip_path drops /admin)');
+  // The credential and consumer are cached now: the same request is decided without awaiting
+  // (key-auth's synchronous way) and must look the same upstream, key in the query or a header.
+  for (const round of [1, 2]) {
+    const again = await send(proxy.port, '/admin?apikey=alice-key&x=1', { headers: { 'x-consumer-username': 'mallory' } });
+    assert.equal(again.status, 200, again.body);
+    const repeated = upstream.requests.at(-1)!;
+    assert.equal(repeated.url, '/?x=1', `round ${round}: key hidden from the query`);
+    assert.equal(repeated.headers['x-consumer-username'], 'alice');
+    assert.equal(repeated.headers['x-consumer-custom-id'], 'A-1');
+    assert.equal(repeated.headers['x-credential-identifier'], seen.headers['x-credential-identifier']);
+    const byHeader = await send(proxy.port, '/admin?x=2', { headers: { apikey: 'alice-key' } });
+    assert.equal(byHeader.status, 200, byHeader.body);
+    assert.equal(upstream.requests.at(-1)!.headers.apikey, undefined, `round ${round}: key hidden from the headers`);
+    assert.equal((await send(proxy.port, '/admin', { headers: { apikey: 'nope' } })).status, 401, 'a cached miss is still refused');
+  }
 });
 
 test('basic-auth through the proxy; a deleted credential stops working once its cache entry is invalidated', async () => {
