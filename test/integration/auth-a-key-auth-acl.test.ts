@@ -151,6 +151,10 @@ test('key-auth + acl through the proxy: 401 without key, 403 outside the group, 
     assert.equal(repeated.headers['x-consumer-username'], 'alice');
     assert.equal(repeated.headers['x-consumer-custom-id'], 'A-1');
     assert.equal(repeated.headers['x-credential-identifier'], seen.headers['x-credential-identifier']);
+    assert.equal(repeated.headers['x-consumer-groups'], 'admins', 'acl decided from its cached groups');
+    const refused = await send(proxy.port, '/admin', { headers: { apikey: 'bob-key' } });
+    assert.equal(refused.status, 403, `round ${round}: a cached outsider is still refused`);
+    assert.equal(JSON.parse(refused.body).message, 'You cannot consume this service');
     const byHeader = await send(proxy.port, '/admin?x=2', { headers: { apikey: 'alice-key' } });
     assert.equal(byHeader.status, 200, byHeader.body);
     assert.equal(upstream.requests.at(-1)!.headers.apikey, undefined, `round ${round}: key hidden from the headers`);

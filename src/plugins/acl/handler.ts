@@ -65,6 +65,19 @@ function rejectUnidentified(kong: Pdk): void {
   else kong.response.error(401, 'Unauthorized');
 }
 
+function decideForConsumer(kong: Pdk, conf: PreparedAcl, groups: readonly string[]): void {
+  // A consumer without groups cannot be in an allow list; in deny mode it has nothing to deny.
+  if (groups.length === 0 && !conf.deny) return rejectUnidentified(kong);
+  let decision = conf.decisions.get(groups);
+  if (decision === undefined) {
+    decision = blocked(conf, groups);
+    conf.decisions.set(groups, decision);
+  }
+  if (decision) return kong.response.error(403, FORBIDDEN);
+  if (!conf.hideGroupsHeader) kong.service.request.set_header(CONSUMER_HEADERS.CONSUMER_GROUPS, groups.join(', '));
+  return undefined;
+}
+
 export const plugin = definePlugin({
   name: 'acl',
   version: KONG_VERSION,
@@ -72,28 +85,19 @@ export const plugin = definePlugin({
   schema: aclPluginSchema,
   daos: [acls],
   prepare: prepareAcl,
-  async access(kong, conf) {
+  // Synchronous when the consumer's groups are already cached (every request after the first):
+  // an async handler costs every request a chain of promises.
+  access(kong, conf) {
     const consumerId = kong.client.get_consumer()?.id ?? foreignId(kong.client.get_credential()?.consumer) ?? null;
-    let groups: readonly string[];
-    let header: string;
     if (consumerId === null || conf.alwaysUseAuthenticatedGroups) {
       const shared = authenticatedGroups(kong);
       if (shared === null) return rejectUnidentified(kong);
-      groups = shared;
-      header = CONSUMER_HEADERS.AUTHENTICATED_GROUPS;
-      if (blocked(conf, groups)) return kong.response.error(403, FORBIDDEN);
-    } else {
-      groups = await consumerGroups(kong, consumerId);
-      header = CONSUMER_HEADERS.CONSUMER_GROUPS;
-      // A consumer without groups cannot be in an allow list; in deny mode it has nothing to deny.
-      if (groups.length === 0 && !conf.deny) return rejectUnidentified(kong);
-      let decision = conf.decisions.get(groups);
-      if (decision === undefined) {
-        decision = blocked(conf, groups);
-        conf.decisions.set(groups, decision);
-      }
-      if (decision) return kong.response.error(403, FORBIDDEN);
+      if (blocked(conf, shared)) return kong.response.error(403, FORBIDDEN);
+      if (!conf.hideGroupsHeader) kong.service.request.set_header(CONSUMER_HEADERS.AUTHENTICATED_GROUPS, shared.join(', '));
+      return undefined;
     }
-    if (!conf.hideGroupsHeader) kong.service.request.set_header(header, groups.join(', '));
+    const [known, cached] = kong.cache.probe(kong.cache.cache_key('acls', consumerId));
+    if (known) return decideForConsumer(kong, conf, (cached as string[] | null) ?? []);
+    return consumerGroups(kong, consumerId).then((groups) => decideForConsumer(kong, conf, groups));
   },
 });
