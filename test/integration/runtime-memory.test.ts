@@ -79,7 +79,14 @@ test('10,000 routes: the primary drops the parsed file and a worker does not gro
     const settled = await idleRss(worker);
     await reloadTo(gateway, 3);
     await reloadTo(gateway, 4);
-    const later = await idleRss(worker);
+    // When V8 compacts depends on how busy the machine is (the suite runs files in parallel):
+    // wait for it up to a bound, but a kept configuration never comes back down.
+    let later = await idleRss(worker);
+    const deadline = Date.now() + 30_000;
+    while (later - settled >= 15 * MB && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      later = rssBytes(worker);
+    }
     assert.ok(later - settled < 15 * MB, `worker RSS ${Math.round(settled / MB)} → ${Math.round(later / MB)} MB over two more reloads`);
     assert.ok(rssBytes(gateway.child.pid!) < 200 * MB, 'the primary drops each reloaded file too');
   } finally {
