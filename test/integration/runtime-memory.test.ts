@@ -79,15 +79,18 @@ test('10,000 routes: the primary drops the parsed file and a worker does not gro
     const settled = await idleRss(worker);
     await reloadTo(gateway, 3);
     await reloadTo(gateway, 4);
-    // When V8 compacts depends on how busy the machine is (the suite runs files in parallel):
-    // wait for it up to a bound, but a kept configuration never comes back down.
+    // When V8 compacts depends on how busy the machine is (the suite runs files in parallel), and
+    // one replaced configuration may still sit in uncompacted pages (~25 MB, seen once in CI):
+    // wait for compaction up to a bound and allow less than two configurations' worth. Keeping
+    // every replaced configuration (the leak this guards against) adds ~50 MB over two reloads.
+    const limit = 40 * MB;
     let later = await idleRss(worker);
     const deadline = Date.now() + 30_000;
-    while (later - settled >= 15 * MB && Date.now() < deadline) {
+    while (later - settled >= limit && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
       later = rssBytes(worker);
     }
-    assert.ok(later - settled < 15 * MB, `worker RSS ${Math.round(settled / MB)} → ${Math.round(later / MB)} MB over two more reloads`);
+    assert.ok(later - settled < limit, `worker RSS ${Math.round(settled / MB)} → ${Math.round(later / MB)} MB over two more reloads`);
     assert.ok(rssBytes(gateway.child.pid!) < 200 * MB, 'the primary drops each reloaded file too');
   } finally {
     await gateway.stop();
