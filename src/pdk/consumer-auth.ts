@@ -69,6 +69,17 @@ export function loadConsumerCached(kong: Pdk, idOrUsername: string, byUsername =
 }
 
 /**
+ * loadConsumerCached without loading or awaiting: [true, consumer or null] when the cache
+ * already decided, [false, null] when only the asynchronous load can tell.
+ * @example
+ * const [known, consumer] = cachedConsumer(kong, consumerId);
+ */
+export function cachedConsumer(kong: Pdk, id: string): [boolean, Consumer | null] {
+  const [known, value] = kong.cache.probe(kong.cache.cache_key('consumers', id));
+  return [known, known ? (value as Consumer | null) : null];
+}
+
+/**
  * The `anonymous` fallback of a failed authentication: attaches the configured consumer (id or
  * username) with X-Anonymous-Consumer: true, or answers Kong's 500 when it does not exist.
  * @example

@@ -22,7 +22,7 @@ export { errorFormatFor, renderError, defaultErrorMessage, grpcStatusFor, ERROR_
 export type { ErrorFormat } from './error-body.ts';
 export { fromKongPdkModule, isKongPdkModule } from './kong-pdk-adapter.ts';
 export type { KongPdkModule } from './kong-pdk-adapter.ts';
-export { CONSUMER_HEADERS, authenticateAnonymous, constantTimeEqual, foreignId, loadConsumerCached, setAuthenticatedConsumer } from './consumer-auth.ts';
+export { CONSUMER_HEADERS, authenticateAnonymous, cachedConsumer, constantTimeEqual, foreignId, loadConsumerCached, setAuthenticatedConsumer } from './consumer-auth.ts';
 export { UNAVAILABLE_DB, currentStoreDb } from './db.ts';
 export { LogQueue, queueSchema } from './log-queue.ts';
 export { sendDatagram } from './datagram.ts';

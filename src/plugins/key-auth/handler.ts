@@ -7,7 +7,7 @@
 import { KONG_VERSION } from '../../core/version.ts';
 import type { Consumer } from '../../entities/types.ts';
 import {
-  authenticateAnonymous, definePlugin, foreignId, headerKey, loadConsumerCached, setAuthenticatedConsumer,
+  authenticateAnonymous, cachedConsumer, definePlugin, foreignId, headerKey, loadConsumerCached, setAuthenticatedConsumer,
   type ConfOf, type Credential, type Pdk,
 } from '../../pdk/index.ts';
 import { keyauthCredentials } from './daos.ts';
@@ -25,8 +25,13 @@ function wwwAuthenticate(conf: KeyAuthConf): string {
   return conf.realm === null ? 'Key' : `Key realm="${conf.realm}"`;
 }
 
+/** Kong's `keyauth_credentials:cache_key(key)`: dropped when credentials change. */
+function credentialCacheKey(kong: Pdk, key: string): string {
+  return kong.cache.cache_key('keyauth_credentials', key);
+}
+
 async function loadCredential(kong: Pdk, key: string): Promise<Credential | null> {
-  const cacheKey = kong.cache.cache_key('keyauth_credentials', key);
+  const cacheKey = credentialCacheKey(kong, key);
   let ttl: number | undefined;
   const credential = await kong.cache.get<Credential>(cacheKey, null, async () => {
     const row = await kong.db.selectByUnique('keyauth_credentials', 'key', key);
@@ -42,14 +47,20 @@ async function loadCredential(kong: Pdk, key: string): Promise<Credential | null
 /** Request parts read at most once per request, on first need. */
 interface KeySources { headers: Record<string, string | string[]> | null; body: Record<string, unknown> | null }
 
-/** The first string value of one key name, per the enabled sources (header, query, body). */
-async function findKey(kong: Pdk, conf: KeyAuthConf, name: string, state: KeySources): Promise<unknown> {
+/** One key name's value in the headers or the query string, where enabled (no await needed). */
+function keyInHeaderOrQuery(kong: Pdk, conf: KeyAuthConf, name: string, state: KeySources): unknown {
   let value: unknown;
   if (conf.key_in_header) {
     state.headers ??= kong.request.get_headers();
     value = state.headers[headerKey(name)];
   }
   if (value === undefined && conf.key_in_query) value = kong.request.get_query()[name];
+  return value;
+}
+
+/** The first string value of one key name, per the enabled sources (header, query, body). */
+async function findKey(kong: Pdk, conf: KeyAuthConf, name: string, state: KeySources): Promise<unknown> {
+  let value = keyInHeaderOrQuery(kong, conf, name, state);
   if (value === undefined && conf.key_in_body) {
     if (state.body === null) {
       const body = await kong.request.get_body();
@@ -102,16 +113,11 @@ async function authenticate(kong: Pdk, conf: KeyAuthConf): Promise<Failure | nul
  */
 function authenticateNow(kong: Pdk, conf: KeyAuthConf): Failure | null | undefined {
   if (conf.key_in_body) return undefined;
-  let headers: Record<string, string | string[]> | null = null;
+  const state: KeySources = { headers: null, body: null };
   let key: string | null = null;
   let keyName = '';
   for (const name of conf.key_names) {
-    let value: unknown;
-    if (conf.key_in_header) {
-      headers ??= kong.request.get_headers();
-      value = headers[headerKey(name)];
-    }
-    if (value === undefined && conf.key_in_query) value = kong.request.get_query()[name];
+    const value = keyInHeaderOrQuery(kong, conf, name, state);
     if (typeof value === 'string') {
       key = value;
       keyName = name;
@@ -120,7 +126,7 @@ function authenticateNow(kong: Pdk, conf: KeyAuthConf): Failure | null | undefin
     if (Array.isArray(value)) return DUPLICATE_API_KEY;
   }
   if (key === null || key === '') return NO_API_KEY;
-  const [known, cached] = kong.cache.probe(kong.cache.cache_key('keyauth_credentials', key));
+  const [known, cached] = kong.cache.probe(credentialCacheKey(kong, key));
   if (!known) return undefined;
   // As the asynchronous way does, before the credential is judged (anonymous may still pass the
   // request on); if it falls back to that way below, hiding again changes nothing.
@@ -130,9 +136,9 @@ function authenticateNow(kong: Pdk, conf: KeyAuthConf): Failure | null | undefin
   const consumerId = foreignId(credential.consumer);
   let consumer: Consumer | null = null;
   if (consumerId !== null) {
-    const [found, value] = kong.cache.probe(kong.cache.cache_key('consumers', consumerId));
+    const [found, cachedOne] = cachedConsumer(kong, consumerId);
     if (!found) return undefined;
-    consumer = value as Consumer | null;
+    consumer = cachedOne;
   }
   setAuthenticatedConsumer(kong, consumer, credential, credential.id);
   return null;
