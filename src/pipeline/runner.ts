@@ -183,17 +183,15 @@ export class PluginRun {
   }
 
   /**
-   * True when a plugin of the later phases sees the response on its way out (header_filter,
-   * body_filter or response). When none does, the proxy writes the upstream's head itself
-   * through `beginDirectResponse`.
+   * True when a plugin of the later phases sees a streamed response on its way out
+   * (header_filter or body_filter; a `response` handler buffers, see needsResponseBuffering).
+   * When none does, the proxy writes the upstream's head itself through `beginDirectResponse`.
    */
   get filtersResponse(): boolean {
-    if (this.ctx.upstream.bufferResponse) return true;
-    for (const configured of this.laterPhasePlugins()) {
+    return this.laterPhasePlugins().some((configured) => {
       const definition = configured.plugin.definition;
-      if (definition.header_filter !== undefined || definition.body_filter !== undefined || definition.response !== undefined) return true;
-    }
-    return false;
+      return definition.header_filter !== undefined || definition.body_filter !== undefined;
+    });
   }
 
   /**
