@@ -39,9 +39,14 @@ function blocked(conf: PreparedAcl, groups: readonly string[]): boolean {
   return conf.deny ? listed : !listed;
 }
 
+/** Kong's acls cache key per consumer, dropped when the consumer's acls change. */
+function groupsCacheKey(kong: Pdk, consumerId: string): string {
+  return kong.cache.cache_key('acls', consumerId);
+}
+
 /** groups.get_consumer_groups: the consumer's group names, cached per consumer. */
 async function consumerGroups(kong: Pdk, consumerId: string): Promise<readonly string[]> {
-  const groups = await kong.cache.get<string[]>(kong.cache.cache_key('acls', consumerId), null, async () => {
+  const groups = await kong.cache.get<string[]>(groupsCacheKey(kong, consumerId), null, async () => {
     const names: string[] = [];
     let offset: string | undefined;
     do {
@@ -96,7 +101,7 @@ export const plugin = definePlugin({
       if (!conf.hideGroupsHeader) kong.service.request.set_header(CONSUMER_HEADERS.AUTHENTICATED_GROUPS, shared.join(', '));
       return undefined;
     }
-    const [known, cached] = kong.cache.probe(kong.cache.cache_key('acls', consumerId));
+    const [known, cached] = kong.cache.probe(groupsCacheKey(kong, consumerId));
     if (known) return decideForConsumer(kong, conf, (cached as string[] | null) ?? []);
     return consumerGroups(kong, consumerId).then((groups) => decideForConsumer(kong, conf, groups));
   },
