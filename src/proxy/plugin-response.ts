@@ -226,9 +226,26 @@ export class PluginResponse implements ResponseSink {
     const headerFilter = run.headerFilter();
     if (headerFilter !== undefined) await headerFilter;
     if (plugin.exit !== null) { this.writeExit(); return; }
-    this.filtering = run.hasBodyFilter;
     const out = plugin.responseBody ?? body;
-    if (this.writeHead(plugin.status, out.length)) this.forward(out, true);
+    if (!run.hasBodyFilter) {
+      if (this.writeHead(plugin.status, out.length)) this.emit(out, true);
+      return;
+    }
+    // The whole body is known, so body_filter sees it in one call before the head goes out and
+    // the answer carries its real Content-Length instead of chunked framing. The head is taken
+    // first: as in Kong, headers set during body_filter do not reach the client.
+    const headers = plugin.responseHeaders;
+    headers.delete('transfer-encoding');
+    headers.delete('content-length');
+    const wire = headers.toWire();
+    const status = plugin.status;
+    let filtered = run.bodyFilter(out, true);
+    if (filtered instanceof Promise) filtered = await filtered;
+    const length = String(filtered.length);
+    wire['Content-Length'] = length;
+    // The log phase's kong.response.get_headers() sees what the client got.
+    headers.set('Content-Length', length);
+    if (this.sendHead(status, wire)) this.emit(filtered, true);
   }
 
   /** Status and headers from the plugin context; `length` fixes Content-Length for a whole body. */
@@ -246,6 +263,11 @@ export class PluginResponse implements ResponseSink {
       else if (length !== null) headers.set('Content-Length', String(length));
       wire = headers.toWire();
     }
+    return this.sendHead(status, wire);
+  }
+
+  private sendHead(status: number, wire: HeaderObject): boolean {
+    const ctx = this.ctx;
     try {
       ctx.res.writeHead(status, wire);
     } catch (error) {

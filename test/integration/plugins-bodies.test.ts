@@ -49,6 +49,16 @@ const reverser = definePlugin({
   },
 }) as AnyPluginDefinition;
 
+// A body_filter that grows the body and tries to set a header once the head is decided.
+const growerLate = definePlugin({
+  name: 'grower', version: '1.0.0', priority: 650, schema: EMPTY_SCHEMA,
+  body_filter(kong) {
+    const { chunk, eof } = kong.response.get_chunk();
+    kong.response.set_header('X-Too-Late', 'set in body_filter');
+    kong.response.set_chunk(eof ? `${chunk.toString()}+grown` : chunk);
+  },
+}) as AnyPluginDefinition;
+
 let otherPort = 0;
 const redirector = definePlugin({
   name: 'redirector', version: '1.0.0', priority: 600, schema: EMPTY_SCHEMA,
@@ -111,8 +121,9 @@ describe('plugins mutating requests and responses', () => {
     const stream = route({ service: svc, paths: ['/stream', '/big'], strip_path: false });
     const buffered = route({ service: svc, paths: ['/buffered'] });
     const plain = route({ service: svc, paths: ['/plain'] });
+    const both = route({ service: svc, paths: ['/both'] });
     proxy = await startProxyWithPlugins(entitySet({
-      services: [svc], routes: [mutate, stream, buffered, plain, redirect],
+      services: [svc], routes: [mutate, stream, buffered, plain, redirect, both],
       upstreams: [pool], targets: [target(pool, `127.0.0.1:${other.port}`)],
       plugins: [
         pluginRow('mutator', {}, { route: mutate.id }),
@@ -120,8 +131,10 @@ describe('plugins mutating requests and responses', () => {
         pluginRow('reverser', {}, { route: buffered.id }),
         pluginRow('recorder', {}),
         pluginRow('redirector', {}, { route: redirect.id }),
+        pluginRow('reverser', {}, { route: both.id }),
+        pluginRow('grower', {}, { route: both.id }),
       ],
-    }), [mutator, uppercase, reverser, recorder, redirector]);
+    }), [mutator, uppercase, reverser, recorder, redirector, growerLate]);
   });
   after(async () => { releaseStream(); await proxy.close(); await upstream.close(); await other.close(); });
 
@@ -208,6 +221,23 @@ describe('plugins mutating requests and responses', () => {
     assert.equal((JSON.parse(original) as { url: string }).url, '/');
     assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(text)));
     assert.equal(res.headers.get('x-buffered-length'), String(original.length));
+  });
+
+  it('runs body_filter over a buffered body before the head: real Content-Length, head as header_filter left it', async () => {
+    logged.length = 0;
+    const res = await fetch(`${proxy.url}/both`);
+    assert.equal(res.status, 201);
+    const text = await res.text();
+    assert.ok(text.endsWith('+grown'), text);
+    const original = [...text.slice(0, -'+grown'.length)].reverse().join('');
+    assert.equal((JSON.parse(original) as { url: string }).url, '/');
+    // Not chunked: the filtered length is known before the head goes out.
+    assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(text)));
+    assert.equal(res.headers.get('transfer-encoding'), null);
+    assert.equal(res.headers.get('x-too-late'), null);
+    await waitFor(() => logged.length === 1);
+    const entry = logged[0] as { response: { headers: Record<string, string> } };
+    assert.equal(entry.response.headers['content-length'], String(Buffer.byteLength(text)));
   });
 
   it('runs log after the client has the response, with Kong serializer fields', async () => {
