@@ -31,6 +31,12 @@ export interface MeasuredSystem {
   check?: () => Promise<boolean>;
 }
 
+/** A system that was started for a scenario: what to measure (its name and CPU are the caller's) and how to stop it. */
+export interface StartedSystem {
+  system: Omit<MeasuredSystem, 'name' | 'cpu'>;
+  stop: () => Promise<void>;
+}
+
 export interface MeasureSettings {
   warmupSeconds: number;
   durationSeconds: number;

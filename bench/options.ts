@@ -47,7 +47,7 @@ export const USAGE = `Usage: node bench/run.ts [options]
   --target-cmd <cmd>   bench this command instead of Portico; placeholders {port} {admin_port}
                        {upstream_port} {config} {prefix}; the KONG_* env is set as for Portico
   --target-name <name> label of the system under test (default: portico, or "target")
-  --baselines-only     measure only the upstream direct and the nginx proxy
+  --baselines-only     measure only the baselines: the upstream direct, the nginx proxy, node-bare
   --docs <path>        Markdown output (default docs/benchmarks.md; --no-docs for stdout only)
   --no-docs            do not write the Markdown file
   --start-timeout <s>  how long the system under test may take to serve (default 60)

@@ -67,6 +67,21 @@ export function spawnTracked(label: string, command: string, args: readonly stri
   return entry;
 }
 
+/**
+ * Spawns a server and waits until `ready` says it serves; a start that times out or exits first is
+ * killed (with its children) and reported with the end of its output.
+ */
+export async function spawnServing(
+  label: string, command: string, args: readonly string[], options: SpawnOptions & { ready: () => Promise<boolean>; timeoutMs: number },
+): Promise<Tracked> {
+  const child = spawnTracked(label, command, args, options);
+  await waitUntil(label, options.ready, options.timeoutMs, () => (child.hasExited() ? `exited: ${child.outputTail().slice(-300)}` : null)).catch(async (error: unknown) => {
+    await killTree(child.pid);
+    throw error;
+  });
+  return child;
+}
+
 /** Registers a PID we did not spawn (a daemonised server) so that cleanup kills it too. */
 export function adoptPid(pid: number): void {
   adoptedPids.add(pid);

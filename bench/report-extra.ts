@@ -2,7 +2,7 @@
 // against Portico passthrough, Portico against Portkey, Portico against nginx over TLS. Pure.
 import { PLUGIN_VARIANTS } from './scenarios-extra.ts';
 import { ratio } from './stats.ts';
-import { DIRECT, findSummary, NGINX_PROXY, type LightLoadResult } from './report.ts';
+import { DIRECT, findSummary, NGINX_PROXY, NODE_BARE, type LightLoadResult } from './report.ts';
 import type { BenchReport, ScenarioResult } from './report.ts';
 
 export const PORTKEY = 'portkey';
@@ -80,16 +80,20 @@ export function renderAiTable(result: ScenarioResult, subject: string): string {
   const mine = findSummary(result, subject);
   const portkey = findSummary(result, PORTKEY);
   const direct = findSummary(result, DIRECT);
+  const bare = findSummary(result, NODE_BARE);
   const overhead = mine && direct ? mine.p99Ms - direct.p99Ms : null;
   const rows = [
     '| comparison | value |',
     '|---|---:|',
     `| ${subject} req/s ÷ Portkey req/s (as started by default) | ${fixed(ratio(mine?.requestsPerSecond, portkey?.requestsPerSecond))} |`,
     `| ${subject} req/s ÷ Portkey req/s (headless, production) | ${fixed(ratio(mine?.requestsPerSecond, findSummary(result, PORTKEY_HEADLESS)?.requestsPerSecond))} |`,
+    // What Node itself allows for this translation, and how much of it the subject reaches.
+    `| node-bare req/s ÷ Portkey req/s (as started by default) | ${fixed(ratio(bare?.requestsPerSecond, portkey?.requestsPerSecond))} |`,
+    `| ${subject} req/s ÷ node-bare req/s | ${fixed(ratio(mine?.requestsPerSecond, bare?.requestsPerSecond))} |`,
     `| ${subject} req/s ÷ mock direct req/s | ${fixed(ratio(mine?.requestsPerSecond, direct?.requestsPerSecond))} |`,
     `| ${subject} p99 − mock direct p99, saturated | ${overhead === null ? '–' : `${overhead.toFixed(2)} ms`} |`,
   ];
-  for (const target of [subject, PORTKEY, PORTKEY_HEADLESS]) {
+  for (const target of [subject, NODE_BARE, PORTKEY, PORTKEY_HEADLESS]) {
     const light = lightOverhead(result, target);
     if (light === null) continue;
     const own = findLight(result, target)!;

@@ -6,6 +6,10 @@ import type { ScenarioName } from './scenarios.ts';
 
 export const DIRECT = 'direct';
 export const NGINX_PROXY = 'nginx-proxy';
+/** bench/bare-proxy.ts: node:http + undici and nothing else, the ceiling of a Node gateway here. */
+export const NODE_BARE = 'node-bare';
+/** Where node-bare runs; their tables keep its column even for runs recorded before it existed (–). */
+export const NODE_BARE_SCENARIOS: readonly ScenarioName[] = ['passthrough', 'routes-10k', 'large-body', 'ai'];
 
 /** One wrk run below saturation (Scenario.lightLoadConnections). */
 export interface LightLoadResult {
@@ -117,7 +121,12 @@ export function renderScenarioTable(result: ScenarioResult): string {
   const withThroughput = result.bodyBytes >= 100_000;
   const nginx = findSummary(result, NGINX_PROXY);
   const direct = findSummary(result, DIRECT);
-  const columns = ['system', 'req/s', 'runs min–max', ...(withThroughput ? ['MB/s'] : []), 'p50', 'p99', 'CPU µs/req', 'others on its CPU', 'peak RSS', '÷ nginx proxy', '÷ direct'];
+  const withBare = NODE_BARE_SCENARIOS.includes(result.scenario);
+  const bare = findSummary(result, NODE_BARE);
+  const columns = [
+    'system', 'req/s', 'runs min–max', ...(withThroughput ? ['MB/s'] : []), 'p50', 'p99', 'CPU µs/req', 'others on its CPU', 'peak RSS',
+    '÷ nginx proxy', '÷ direct', ...(withBare ? ['÷ node-bare'] : []),
+  ];
   const lines = [`| ${columns.join(' | ')} |`, `|${columns.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`];
   for (const outcome of result.outcomes) {
     const summary = outcome.summary;
@@ -137,18 +146,22 @@ export function renderScenarioTable(result: ScenarioResult): string {
       formatMiB(summary.peakRssBytes),
       formatRatio(ratio(summary.requestsPerSecond, nginx?.requestsPerSecond)),
       formatRatio(ratio(summary.requestsPerSecond, direct?.requestsPerSecond)),
+      ...(withBare ? [formatRatio(ratio(summary.requestsPerSecond, bare?.requestsPerSecond))] : []),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }
 
-/** The headline ratios: subject vs nginx proxy and direct per scenario, and the cost of 10k routes. */
+/**
+ * The headline ratios: subject vs nginx proxy, direct and node-bare per scenario, and the cost of
+ * 10k routes. "÷ node-bare" is the subject's own cost; "node-bare ÷ nginx proxy" is Node's ceiling.
+ */
 export function renderRatioTable(report: BenchReport): string {
   const { subject } = report;
   const lines = [
-    `| scenario | ${subject} ÷ nginx proxy | ${subject} ÷ direct | nginx CPU/req ÷ ${subject} CPU/req |`,
-    '|---|---:|---:|---:|',
+    `| scenario | ${subject} ÷ nginx proxy | ${subject} ÷ direct | nginx CPU/req ÷ ${subject} CPU/req | ${subject} ÷ node-bare | node-bare CPU/req ÷ ${subject} CPU/req | node-bare ÷ nginx proxy |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
   // The plugin and AI scenarios have their own tables; https/http2 compare against nginx over TLS.
   for (const result of report.scenarios.filter((entry) => entry.scenario !== 'plugins' && entry.scenario !== 'ai')) {
@@ -156,11 +169,15 @@ export function renderRatioTable(report: BenchReport): string {
     const measure = (summary: TargetSummary | null): number | undefined =>
       result.bodyBytes >= 100_000 ? summary?.bodyBytesPerSecond : summary?.requestsPerSecond;
     const nginx = findSummary(result, NGINX_PROXY);
+    const bare = findSummary(result, NODE_BARE);
     const cells = [
       result.scenario,
       formatRatio(ratio(measure(mine), measure(nginx))),
       formatRatio(ratio(measure(mine), measure(findSummary(result, DIRECT)))),
       formatRatio(ratio(nginx?.cpuMicrosPerRequest, mine?.cpuMicrosPerRequest)),
+      formatRatio(ratio(measure(mine), measure(bare))),
+      formatRatio(ratio(bare?.cpuMicrosPerRequest, mine?.cpuMicrosPerRequest)),
+      formatRatio(ratio(measure(bare), measure(nginx))),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -212,6 +229,18 @@ export function largestForeignShare(report: BenchReport): number | null {
   return shares.length === 0 ? null : Math.max(...shares);
 }
 
+/** The node-bare baseline in the Method section, for runs that measured it. */
+export function nodeBareMethod(report: BenchReport): string[] {
+  if (!report.scenarios.some((result) => result.outcomes.some((outcome) => outcome.target === NODE_BARE))) return [];
+  return [
+    '- **node-bare** (`bench/bare-proxy.ts`, in the same run and pinned to the proxy CPU like the system under test): a bare',
+    '  node:http server forwarding through an undici `Pool` (128 keep-alive connections) with the `dispatch` handler API, hop-by-hop',
+    '  headers dropped, bodies streamed, no timeouts, routing or plugins; in ai it reads the OpenAI chat body, POSTs the Anthropic',
+    '  Messages JSON to the mock and answers an OpenAI `chat.completion`. It is the ceiling of a Node gateway on this machine: "÷ nginx',
+    `  proxy" alone cannot tell a slow ${report.subject} from a slow Node, "${report.subject} ÷ node-bare" can (1.00 = no cost beyond Node's own).`,
+  ];
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const { machine, method } = report;
   const pin = (cpus: string | null): string => (cpus === null ? 'unpinned' : `CPU ${cpus}`);
@@ -238,6 +267,7 @@ export function renderMarkdown(report: BenchReport): string {
     report.subjectCommand === null
       ? '  reverse proxy with upstream keep-alive); no system under test in this run (--baselines-only).'
       : `  reverse proxy with upstream keep-alive) and **${report.subject}** (\`${report.subjectCommand}\`, from ${report.subjectSource ?? 'the working tree'}).`,
+    ...nodeBareMethod(report),
     '- Upstream: nginx, 1 worker, `return 200` with a 100-byte body; a static 1 MiB file for large-body.',
     `- Pinning: the proxy under test on ${pin(method.proxyCpus)}; wrk and the upstream on ${pin(method.loadCpus)} (\`taskset\`).`,
     `- Load: \`wrk -t${method.threads} -c${method.connections} -d${method.durationSeconds}s --latency\` (keep-alive) after a`,

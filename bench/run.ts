@@ -8,17 +8,17 @@ import { collectMachineFacts, cpuCount, otherToolVersions, pinSelf } from './mac
 import { measureScenario } from './measure.ts';
 import { startBaselines } from './nginx.ts';
 import { parseBenchOptions, USAGE } from './options.ts';
-import { startTarget } from './portico.ts';
 import { killAllTracked, killAllTrackedNow } from './processes.ts';
-import { DIRECT, NGINX_PROXY, renderMarkdown } from './report.ts';
+import { startNodeBare } from './node-bare.ts';
+import { answersCorrectly, startTarget } from './portico.ts';
+import { DIRECT, NGINX_PROXY, NODE_BARE, renderMarkdown } from './report.ts';
 import { SCENARIOS } from './scenarios.ts';
-import { aiSystems, pluginSystems, tlsSystems } from './systems.ts';
+import { aiSystems, Collector, pluginSystems, tlsSystems } from './systems.ts';
 import type { Scenario } from './scenarios.ts';
 import { snapshotHead, workingTreeSource } from './source.ts';
 import type { BenchOptions } from './options.ts';
 import type { BenchReport, ScenarioResult } from './report.ts';
-import type { MeasuredSystem } from './measure.ts';
-import type { RunningTarget } from './portico.ts';
+import type { ScenarioSystems } from './systems.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -27,35 +27,36 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 function expectedSeconds(options: BenchOptions): number {
   // Each run may be redone once (see --max-foreign), each after a bounded wait for a quiet CPU.
   const perSystem = options.warmupSeconds + 2 * options.runs * (options.durationSeconds + options.quietWaitMs / 1000);
-  return options.scenarios.length * (3 * perSystem + options.startTimeoutMs / 1000);
+  // Four systems in the baselines scenarios (direct, nginx, node-bare, subject).
+  return options.scenarios.length * (4 * perSystem + options.startTimeoutMs / 1000);
 }
 
-/** direct, nginx proxy and (unless --baselines-only) the subject with the scenario's config. */
+/** direct, nginx proxy, node-bare and (unless --baselines-only) the subject with the scenario's config. */
 async function baselineSystems(
   options: BenchOptions, scenario: Scenario, scenarioDir: string, sourceRoot: string, upstreamPort: number, proxyPort: number,
-  upstreamPid: number, proxyPid: number, proxyCpus: string | null, proxyCpu: number | null, failures: { target: string; error: string }[],
-): Promise<{ systems: MeasuredSystem[]; stop: () => Promise<void> }> {
-  const systems: MeasuredSystem[] = [
+  upstreamPid: number, proxyPid: number, proxyCpus: string | null, proxyCpu: number | null,
+): Promise<ScenarioSystems> {
+  const collector = new Collector(log);
+  collector.systems.push(
     // The upstream shares its CPU with wrk, so no foreign-load figure for it.
     { name: DIRECT, port: upstreamPort, rootPid: upstreamPid, cpu: null },
     { name: NGINX_PROXY, port: proxyPort, rootPid: proxyPid, cpu: proxyCpu },
-  ];
-  let subject: RunningTarget | null = null;
+  );
+  const ready = (port: number): Promise<boolean> => answersCorrectly(port, scenario);
+  // A baseline like nginx, so it runs with --baselines-only too.
+  await collector.add(NODE_BARE, () => startNodeBare({
+    dir: scenarioDir, upstreamPort, ai: false, cpus: proxyCpus, startTimeoutMs: options.startTimeoutMs, ready,
+  }), proxyCpu);
   if (options.includeSubject) {
-    try {
-      subject = await startTarget({
+    await collector.add(options.targetName, async () => {
+      const subject = await startTarget({
         sourceRoot, dir: join(scenarioDir, 'target'), upstreamPort, scenario, cpus: proxyCpus,
         targetCommand: options.targetCommand, startTimeoutMs: options.startTimeoutMs,
       });
-      systems.push({ name: options.targetName, port: subject.port, rootPid: subject.rootPid(), cpu: proxyCpu });
-      log(`  ${options.targetName} serving on ${subject.port} (pid ${subject.rootPid()})`);
-    } catch (error) {
-      const reason = `did not start: ${error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 300) : String(error)}`;
-      failures.push({ target: options.targetName, error: reason });
-      log(`  ${options.targetName} ${reason}`);
-    }
+      return { system: { port: subject.port, rootPid: subject.rootPid() }, stop: subject.stop };
+    }, proxyCpu);
   }
-  return { systems, stop: async () => subject?.stop() };
+  return collector.result();
 }
 
 async function bench(options: BenchOptions, tempDir: string): Promise<BenchReport> {
@@ -87,28 +88,23 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
     log(`scenario ${name}: ${scenario.description}`);
     const scenarioDir = join(tempDir, name);
     mkdirSync(scenarioDir, { recursive: true });
-    let systems: MeasuredSystem[];
-    let stopSystems: () => Promise<void>;
-    const failures: { target: string; error: string }[] = [];
+    let built: ScenarioSystems;
     if (scenario.systems === 'baselines') {
-      ({ systems, stop: stopSystems } = await baselineSystems(options, scenario, scenarioDir, source.root, upstreamPort, proxyPort, upstream.process.pid, proxy.process.pid, proxyCpus, proxyCpu, failures));
+      built = await baselineSystems(options, scenario, scenarioDir, source.root, upstreamPort, proxyPort, upstream.process.pid, proxy.process.pid, proxyCpus, proxyCpu);
     } else {
       const build = { plugins: pluginSystems, ai: aiSystems, tls: tlsSystems }[scenario.systems];
-      const built = await build({
+      built = await build({
         scenario, dir: scenarioDir, runDir: tempDir, upstreamPort, sourceRoot: source.root, proxyCpus, proxyCpu, loadCpus,
         targetCommand: options.targetCommand, targetName: options.targetName, startTimeoutMs: options.startTimeoutMs,
         portkeyDir: options.portkeyDir, log,
       });
-      systems = built.systems;
-      stopSystems = built.stop;
-      failures.push(...built.failures);
     }
     try {
-      const outcomes = await measureScenario(scenario, systems, { ...options, loadCpus, dir: scenarioDir, log, quietCpu: proxyCpu });
-      for (const failure of failures) outcomes.push({ target: failure.target, summary: null, error: failure.error });
+      const outcomes = await measureScenario(scenario, built.systems, { ...options, loadCpus, dir: scenarioDir, log, quietCpu: proxyCpu });
+      for (const failure of built.failures) outcomes.push({ target: failure.target, summary: null, error: failure.error });
       scenarios.push({ scenario: name, description: scenario.description, bodyBytes: scenario.bodyBytes, outcomes });
     } finally {
-      await stopSystems();
+      await built.stop();
     }
   }
 

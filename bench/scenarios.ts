@@ -9,9 +9,9 @@ export const SCENARIO_NAMES: readonly ScenarioName[] = ['passthrough', 'routes-1
 
 /**
  * Which systems a scenario compares (bench/systems.ts builds the non-baseline sets):
- * - baselines: direct upstream, nginx proxy, Portico;
+ * - baselines: direct upstream, nginx proxy, node-bare (bench/bare-proxy.ts), Portico;
  * - plugins: Portico passthrough against one Portico per plugin variant (cost of each plugin);
- * - ai: the Anthropic mock direct, Portico's ai-proxy, Portkey's gateway;
+ * - ai: the Anthropic mock direct, Portico's ai-proxy, node-bare in ai mode, Portkey's gateway;
  * - tls: nginx and Portico, both terminating TLS (`ssl http2`) with the same certificate.
  */
 export type SystemSet = 'baselines' | 'plugins' | 'ai' | 'tls';

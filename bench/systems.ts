@@ -1,4 +1,4 @@
-// The systems of the plugin, AI and TLS scenarios (the baselines ones are built in run.ts): each
+// The systems of the plugin, AI and TLS scenarios (the baselines ones are built in run.ts with the Collector): each
 // started pinned to the proxy CPU, on loopback, and stopped by PID when the scenario ends.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -6,15 +6,16 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { renderTlsProxyConf, startNginx } from './nginx.ts';
 import { h2loadAvailable } from './h2load.ts';
-import { DIRECT, NGINX_PROXY } from './report.ts';
+import { startNodeBare } from './node-bare.ts';
+import { DIRECT, NGINX_PROXY, NODE_BARE } from './report.ts';
 import { PORTKEY, PORTKEY_HEADLESS } from './report-extra.ts';
 import { startTarget } from './portico.ts';
-import { canConnect, freePort, killTree, spawnTracked, waitUntil } from './processes.ts';
+import { canConnect, freePort, killTree, spawnServing } from './processes.ts';
 import {
   ANTHROPIC_MOCK_BODY, BENCH_API_KEY, BENCH_PROVIDER_KEY, CHAT_PATH, CHAT_REQUEST_BODY, PLUGIN_VARIANTS, REDIS_PORT,
   aiProxyConfig, pluginConfig, renderMockConf,
 } from './scenarios-extra.ts';
-import type { MeasuredSystem } from './measure.ts';
+import type { MeasuredSystem, StartedSystem } from './measure.ts';
 import type { TlsFiles } from './nginx.ts';
 import type { RunningTarget } from './portico.ts';
 import type { Scenario } from './scenarios.ts';
@@ -68,23 +69,24 @@ function reason(error: unknown): string {
   return `did not start: ${error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 300) : String(error)}`;
 }
 
-class Collector {
+/** Starts a scenario's systems one by one; one that fails is recorded with its reason, not fatal. */
+export class Collector {
   systems: MeasuredSystem[] = [];
   failures: { target: string; error: string }[] = [];
   private readonly stops: (() => Promise<void>)[] = [];
-  private readonly context: SystemContext;
-  constructor(context: SystemContext) {
-    this.context = context;
+  private readonly log: (line: string) => void;
+  constructor(log: (line: string) => void) {
+    this.log = log;
   }
-  async add(name: string, start: () => Promise<{ system: Omit<MeasuredSystem, 'name' | 'cpu'>; stop: () => Promise<void> }>, cpu: number | null): Promise<void> {
+  async add(name: string, start: () => Promise<StartedSystem>, cpu: number | null): Promise<void> {
     try {
       const started = await start();
       this.stops.push(started.stop);
       this.systems.push({ name, cpu, ...started.system });
-      this.context.log(`  ${name} serving on ${started.system.port} (pid ${started.system.rootPid})`);
+      this.log(`  ${name} serving on ${started.system.port} (pid ${started.system.rootPid})`);
     } catch (error) {
       this.failures.push({ target: name, error: reason(error) });
-      this.context.log(`  ${name} ${reason(error)}`);
+      this.log(`  ${name} ${reason(error)}`);
     }
   }
   result(): ScenarioSystems {
@@ -109,7 +111,7 @@ const hundredBytes = (body: string): boolean => body.length === 100;
 
 /** Portico passthrough and one Portico per plugin variant, all on the proxy CPU (idle when not measured). */
 export async function pluginSystems(context: SystemContext): Promise<ScenarioSystems> {
-  const collector = new Collector(context);
+  const collector = new Collector(context.log);
   const { targetName: subject } = context;
   await collector.add(subject, async () => {
     const target = await portico(context, 'passthrough', {});
@@ -144,9 +146,9 @@ export function isChatCompletion(body: string): boolean {
   }
 }
 
-/** The mock direct, Portico's ai-proxy and Portkey's gateway, the last two in front of the mock. */
+/** The mock direct, Portico's ai-proxy, node-bare and Portkey's gateway, all but the first in front of the mock. */
 export async function aiSystems(context: SystemContext): Promise<ScenarioSystems> {
-  const collector = new Collector(context);
+  const collector = new Collector(context.log);
   const mockDir = join(context.dir, 'anthropic-mock');
   const mockPort = await freePort();
   const mock = await startNginx('anthropic-mock', mockDir, renderMockConf(mockDir, mockPort), mockPort, context.loadCpus);
@@ -155,12 +157,18 @@ export async function aiSystems(context: SystemContext): Promise<ScenarioSystems
     const check = (): Promise<boolean> => answers(url, (body) => body === ANTHROPIC_MOCK_BODY, chatInit({}));
     return { system: { port: mockPort, rootPid: mock.process.pid, url, check }, stop: () => killTree(mock.process.pid) };
   }, null);
+  // Portico and node-bare are configured with the mock's address, so the client sends no provider headers.
+  const ready = (port: number): Promise<boolean> => answers(`http://127.0.0.1:${port}${CHAT_PATH}`, isChatCompletion, chatInit({}));
   await collector.add(context.targetName, async () => {
-    const ready = (port: number): Promise<boolean> => answers(`http://127.0.0.1:${port}${CHAT_PATH}`, isChatCompletion, chatInit({}));
     const target = await portico(context, 'ai-proxy', { config: aiProxyConfig(mockPort), ready });
     const port = target.port;
     return { system: { port, rootPid: target.rootPid(), check: () => ready(port) }, stop: target.stop };
   }, context.proxyCpu);
+  // The least a Node gateway does for the same translation (bench/bare-proxy.ts in ai mode).
+  await collector.add(NODE_BARE, () => startNodeBare({
+    dir: context.dir, upstreamPort: mockPort, ai: true, cpus: context.proxyCpus, startTimeoutMs: context.startTimeoutMs,
+    ready,
+  }), context.proxyCpu);
   // Portkey as `npx @portkey-ai/gateway` starts it (the issue's 1.5k req/s baseline), and in its
   // fastest mode (no console UI, NODE_ENV=production): both are reported.
   await collector.add(PORTKEY, () => startPortkey(context, PORTKEY, mockPort, [], {}), context.proxyCpu);
@@ -170,7 +178,7 @@ export async function aiSystems(context: SystemContext): Promise<ScenarioSystems
 
 async function startPortkey(
   context: SystemContext, name: string, mockPort: number, flags: string[], env: Record<string, string>,
-): Promise<{ system: Omit<MeasuredSystem, 'name' | 'cpu'>; stop: () => Promise<void> }> {
+): Promise<StartedSystem> {
   const entry = join(context.portkeyDir, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
   if (!existsSync(entry)) throw new Error(`Portkey gateway not installed at ${entry}`);
   const port = await freePort();
@@ -181,17 +189,15 @@ async function startPortkey(
     'x-portkey-custom-host': `http://127.0.0.1:${mockPort}/v1`,
     authorization: `Bearer ${BENCH_PROVIDER_KEY}`,
   };
-  const child = spawnTracked(name, process.execPath, [entry, `--port=${port}`, ...flags], {
+  const url = `http://127.0.0.1:${port}${CHAT_PATH}`;
+  const check = (): Promise<boolean> => answers(url, isChatCompletion, chatInit(headers));
+  const child = await spawnServing(name, process.execPath, [entry, `--port=${port}`, ...flags], {
     cwd: context.dir,
     env: { ...process.env, ...env },
     cpus: context.proxyCpus,
     logFile: join(context.dir, `${name}.log`),
-  });
-  const url = `http://127.0.0.1:${port}${CHAT_PATH}`;
-  const check = (): Promise<boolean> => answers(url, isChatCompletion, chatInit(headers));
-  await waitUntil(name, check, context.startTimeoutMs, () => (child.hasExited() ? `exited: ${child.outputTail().slice(-300)}` : null)).catch(async (error: unknown) => {
-    await killTree(child.pid);
-    throw error;
+    ready: check,
+    timeoutMs: context.startTimeoutMs,
   });
   return { system: { port, rootPid: child.pid, url, headers, check }, stop: () => killTree(child.pid) };
 }
@@ -208,7 +214,7 @@ export function benchCertificate(dir: string): TlsFiles {
 
 /** nginx and Portico both terminating TLS with `ssl http2` and the same certificate. */
 export async function tlsSystems(context: SystemContext): Promise<ScenarioSystems> {
-  const collector = new Collector(context);
+  const collector = new Collector(context.log);
   if (context.scenario.load === 'h2load' && !h2loadAvailable()) {
     // Without h2load there is no HTTP/2 load generator of comparable cost; say so instead of guessing.
     const error = 'not measured: h2load (Debian package nghttp2-client) is not installed';

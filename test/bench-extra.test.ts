@@ -139,6 +139,19 @@ test('ai targets: ≥ 10× Portkey and p99 overhead under 2 ms against the mock 
   assert.match(renderTargetsTable({ subject: 'portico', scenarios: [ai] } as BenchReport), /\| ai: ≥ 10× Portkey throughput \| 10\.7× \| met \|/);
 });
 
+test('ai table: node-bare against Portkey and the subject against node-bare, – when either is missing', () => {
+  const ai = result('ai', [['direct', summary(80_000, 6)], ['portico', summary(16_000, 60)], ['node-bare', summary(20_000, 45)], ['portkey', summary(1600, 600)]]);
+  const table = renderAiTable(ai, 'portico');
+  assert.match(table, /\| node-bare req\/s ÷ Portkey req\/s \(as started by default\) \| 12\.50 \|/);
+  assert.match(table, /\| portico req\/s ÷ node-bare req\/s \| 0\.80 \|/);
+  ai.outcomes[2]!.light = { connections: 1, requestsPerSecond: 3000, p50Ms: 0.2, p99Ms: 0.4 };
+  ai.outcomes[0]!.light = { connections: 1, requestsPerSecond: 9000, p50Ms: 0.05, p99Ms: 0.1 };
+  assert.match(renderAiTable(ai, 'portico'), /\| node-bare p99 − mock direct p99 at 1 connection\(s\) .* \| 0\.30 ms \|/);
+  const old = renderAiTable(result('ai', [['direct', summary(80_000, 6)], ['portico', summary(16_000, 60)], ['portkey', summary(1600, 600)]]), 'portico');
+  assert.match(old, /\| node-bare req\/s ÷ Portkey req\/s \(as started by default\) \| – \|/);
+  assert.match(old, /\| portico req\/s ÷ node-bare req\/s \| – \|/);
+});
+
 test('the page shows the plugin cost table, the targets and a failed variant with its reason', () => {
   const report = {
     date: 'd', subject: 'portico', subjectCommand: 'node src/cli/index.ts start', subjectSource: 'commit x', notes: [],

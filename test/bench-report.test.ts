@@ -28,7 +28,8 @@ function outcome(target: string, value: TargetSummary | null, error: string | nu
   return { target, summary: value, error };
 }
 
-function scenario(name: ScenarioResult['scenario'], rates: [number, number, number], bodyBytes = 100): ScenarioResult {
+/** direct, nginx-proxy, portico and, given a fourth rate, node-bare (results before it existed have none). */
+function scenario(name: ScenarioResult['scenario'], rates: [number, number, number, number?], bodyBytes = 100): ScenarioResult {
   return {
     scenario: name,
     description: `${name} description`,
@@ -37,6 +38,7 @@ function scenario(name: ScenarioResult['scenario'], rates: [number, number, numb
       outcome('direct', summary(rates[0], bodyBytes)),
       outcome('nginx-proxy', summary(rates[1], bodyBytes)),
       outcome('portico', summary(rates[2], bodyBytes)),
+      ...(rates[3] === undefined ? [] : [outcome('node-bare', summary(rates[3], bodyBytes))]),
     ],
   };
 }
@@ -64,12 +66,22 @@ function report(scenarios: ScenarioResult[], subjectCommand: string | null = 'ta
   };
 }
 
-test('scenario table shows medians, spread and ratios against nginx proxy and direct', () => {
+test('scenario table shows medians, spread and ratios against nginx proxy, direct and node-bare (– in runs without it)', () => {
   const table = renderScenarioTable(scenario('passthrough', [100_000, 80_000, 20_000]));
   const rows = table.split('\n');
-  assert.equal(rows[0], '| system | req/s | runs min–max | p50 | p99 | CPU µs/req | others on its CPU | peak RSS | ÷ nginx proxy | ÷ direct |');
-  assert.equal(rows[4], '| portico | 20,000 | 18,000–22,000 | 0.50 ms | 1.25 ms | 50.0 | 2 % | 64.0 MiB | 0.25 | 0.20 |');
-  assert.match(rows[3], /^\| nginx-proxy \| 80,000 .*\| 1\.00 \| 0\.80 \|$/);
+  assert.equal(rows[0], '| system | req/s | runs min–max | p50 | p99 | CPU µs/req | others on its CPU | peak RSS | ÷ nginx proxy | ÷ direct | ÷ node-bare |');
+  assert.equal(rows[4], '| portico | 20,000 | 18,000–22,000 | 0.50 ms | 1.25 ms | 50.0 | 2 % | 64.0 MiB | 0.25 | 0.20 | – |');
+  assert.match(rows[3], /^\| nginx-proxy \| 80,000 .*\| 1\.00 \| 0\.80 \| – \|$/);
+});
+
+test('with node-bare measured every row gets its ratio to it; scenarios without node-bare have no such column', () => {
+  const rows = renderScenarioTable(scenario('passthrough', [100_000, 80_000, 20_000, 25_000])).split('\n');
+  assert.match(rows[4], /^\| portico \| 20,000 .*\| 0\.25 \| 0\.20 \| 0\.80 \|$/);
+  assert.match(rows[5], /^\| node-bare \| 25,000 .*\| 0\.31 \| 0\.25 \| 1\.00 \|$/);
+  assert.match(renderScenarioTable(scenario('routes-10k', [1, 1, 1])).split('\n')[0], /÷ node-bare/);
+  for (const name of ['plugins', 'https', 'http2'] as const) {
+    assert.doesNotMatch(renderScenarioTable(scenario(name, [100_000, 80_000, 20_000])), /node-bare/, name);
+  }
 });
 
 test('large bodies get an MB/s column', () => {
@@ -109,6 +121,17 @@ test('ratio table normalises the 10k-route cost by the nginx proxy ratio', () =>
   assert.match(text, /\| portico: CPU\/req of passthrough ÷ CPU\/req of routes-10k .*\| 0\.60 \|/);
 });
 
+test('ratio table: subject ÷ node-bare, node-bare CPU/req ÷ subject CPU/req and node-bare ÷ nginx proxy, – without node-bare', () => {
+  const text = renderRatioTable(
+    report([scenario('passthrough', [100_000, 80_000, 20_000, 25_000]), scenario('large-body', [2000, 1000, 500, 400], 1024 * 1024), scenario('https', [0, 40_000, 10_000])]),
+  );
+  assert.match(text.split('\n')[0], /\| portico ÷ node-bare \| node-bare CPU\/req ÷ portico CPU\/req \| node-bare ÷ nginx proxy \|$/);
+  // CPU/req is 1e6 / req/s in these fixtures: node-bare 40 µs, portico 50 µs.
+  assert.match(text, /\| passthrough \| 0\.25 \| 0\.20 \| 0\.25 \| 0\.80 \| 0\.80 \| 0\.31 \|/);
+  assert.match(text, /\| large-body \| 0\.50 \| 0\.25 \| 0\.50 \| 1\.25 \| 1\.25 \| 0\.40 \|/);
+  assert.match(text, /\| https \| 0\.25 \| – \| 0\.25 \| – \| – \| – \|/);
+});
+
 test('ratio table compares large bodies by MB/s and omits the 10k rows without passthrough', () => {
   const text = renderRatioTable(report([scenario('large-body', [2000, 1000, 500], 1024 * 1024)]));
   assert.match(text, /\| large-body \| 0\.50 \| 0\.25 \| 0\.50 \|/);
@@ -127,6 +150,14 @@ test('markdown records machine facts, method and notes', () => {
   assert.match(markdown, /## Ratios/);
   assert.match(markdown, /## Notes\n\n- a note\n/);
   assert.match(markdown, /## Reproduce[^]*npm run bench/);
+});
+
+test('the Method section describes node-bare only for runs that measured it (old results still render)', () => {
+  const withBare = renderMarkdown(report([scenario('passthrough', [100_000, 80_000, 20_000, 25_000])]));
+  assert.match(withBare, /## Method[^#]*- \*\*node-bare\*\* \(`bench\/bare-proxy\.ts`[^#]*"portico ÷ node-bare" can/);
+  const old = renderMarkdown(report([scenario('passthrough', [100_000, 80_000, 20_000])]));
+  assert.doesNotMatch(old, /\*\*node-bare\*\*/);
+  assert.match(old, /\| portico \| 20,000 .*\| 0\.25 \| 0\.20 \| – \|/);
 });
 
 test('a run where other processes took the proxy CPU carries a warning', () => {
