@@ -151,3 +151,33 @@ describe('header settings', () => {
     assert.equal(missing.headers['x-kong-response-latency'], undefined);
   });
 });
+
+describe('response headers from the upstream', () => {
+  let upstream: Upstream;
+  let proxy: ProxyHarness;
+  before(async () => {
+    upstream = await startUpstream((_req, res) => {
+      // Raw header lines: the upstream names X-Internal as hop-by-hop and sends its own Via.
+      res.writeHead(200, [
+        'Connection', 'Keep-Alive, X-Internal', 'Keep-Alive', 'timeout=5', 'X-Internal', 'secret',
+        'Proxy-Connection', 'x', 'Via', '1.0 edge', 'X-Kept', 'yes', 'Content-Length', '2',
+      ]);
+      res.end('ok');
+    });
+    proxy = await startProxy(routes(upstream.port));
+  });
+  after(async () => { await proxy.close(); await upstream.close(); });
+
+  it('drops hop-by-hop headers and those the upstream names in Connection, keeps the rest, adds the gateway ones', async () => {
+    const res = await send(proxy.port, '/plain');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['x-internal'], undefined);
+    assert.equal(res.headers['proxy-connection'], undefined);
+    assert.equal(res.headers['x-kept'], 'yes');
+    assert.equal(res.headers['content-length'], '2');
+    assert.equal(res.headers.via, '1.0 edge, 1.1 kong/3.10.0');
+    assert.match(String(res.headers['x-kong-request-id']), /^[0-9a-f]{32}$/);
+    // node:http answers keep-alive itself; the upstream's timeout=5 is not passed on.
+    assert.notEqual(res.headers['keep-alive'], 'timeout=5');
+  });
+});
