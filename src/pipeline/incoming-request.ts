@@ -3,6 +3,7 @@
 // / get_body); once read, the proxy must send `bufferedBody` upstream instead of the stream.
 import type { IncomingMessage } from 'node:http';
 import type { RequestHeaders, RequestView } from '../pdk/index.ts';
+import { readRequestBody } from '../core/read-body.ts';
 
 /** The request facts the proxy already resolved (normalised path, $host, X-Forwarded-*). */
 export interface IncomingRequestFacts {
@@ -78,40 +79,8 @@ export class IncomingRequestView implements RequestView {
     return this.reading;
   }
 
-  // Listeners rather than `for await`: the stream's async iterator costs a promise per chunk and
-  // its own state, on every request whose plugin reads the body (all of the AI path).
-  private collect(): Promise<Buffer> {
-    const req = this.req;
-    return new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const done = (error: Error | null): void => {
-        req.off('data', onData);
-        req.off('end', onEnd);
-        req.off('error', onError);
-        req.off('close', onClose);
-        if (error === null) {
-          this.bufferedBody = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-          resolve(this.bufferedBody);
-          return;
-        }
-        // The rest of a body that is too large flows on unread (node:http discards it, or the
-        // answer closes the connection); the response can still be written.
-        reject(error);
-      };
-      const onData = (chunk: Buffer): void => {
-        size += chunk.length;
-        if (this.maxBodySize > 0 && size > this.maxBodySize) { done(new Error('request body too large')); return; }
-        chunks.push(chunk);
-      };
-      const onEnd = (): void => done(null);
-      const onError = (error: Error): void => done(error);
-      const onClose = (): void => done(new Error('the client closed the connection before the body was complete'));
-      if (req.readableEnded) { done(null); return; }
-      req.on('data', onData);
-      req.on('end', onEnd);
-      req.on('error', onError);
-      req.on('close', onClose);
-    });
+  private async collect(): Promise<Buffer> {
+    this.bufferedBody = await readRequestBody(this.req, this.maxBodySize);
+    return this.bufferedBody;
   }
 }

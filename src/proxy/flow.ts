@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { newRequestId } from '../core/ids.ts';
 import { hostnameOf, normalizePath } from '../router/index.ts';
-import { upstreamBody } from './body-limit.ts';
+import { shouldBufferBody, upstreamBody } from './body-limit.ts';
+import { readRequestBody } from '../core/read-body.ts';
 import { ProxyContext } from './context.ts';
 import { sendKongError, sendKongExit, sendNginxError } from './error-response.ts';
 import { UpstreamExchange } from './forward.ts';
@@ -56,7 +57,16 @@ export function handleProxyRequest(
     new GrpcExchange(ctx, options.grpcSessions ?? defaultGrpcSessions(snapshot.settings)).start();
     return;
   }
-  new UpstreamExchange(ctx, options.pools, upstreamBody(req, snapshot.settings.client_max_body_size)).start();
+  const settings = snapshot.settings;
+  if (shouldBufferBody(req, ctx.route!.request_buffering, settings.client_body_buffer_size)) {
+    readRequestBody(req, settings.client_max_body_size).then(
+      (body) => new UpstreamExchange(ctx, options.pools, body).start(),
+      // The client went away mid-body (or the stream failed): nobody is left to answer.
+      () => { if (!res.destroyed) res.destroy(); },
+    );
+    return;
+  }
+  new UpstreamExchange(ctx, options.pools, upstreamBody(req, settings.client_max_body_size)).start();
 }
 
 function rejectWithErrorPage(ctx: ProxyContext, status: number): false {

@@ -6,7 +6,7 @@
 import { escapeUpstreamPath } from '../router/index.ts';
 import { IncomingRequestView, PluginRun } from '../pipeline/index.ts';
 import { PluginRequestContext } from '../pdk/index.ts';
-import { upstreamBody } from './body-limit.ts';
+import { shouldBufferBody, upstreamBody, type UpstreamBody } from './body-limit.ts';
 import type { ProxyContext } from './context.ts';
 import type { FlowOptions, UpgradeRequest } from './flow.ts';
 import { UpstreamExchange } from './forward.ts';
@@ -112,7 +112,6 @@ function afterAccess(ctx: ProxyContext, run: PluginRun, response: PluginResponse
     return;
   }
   const view = pluginContext.request as IncomingRequestView;
-  const body = pluginContext.upstream.body ?? view.bufferedBody ?? upstreamBody(ctx.req, ctx.snapshot.settings.client_max_body_size);
   if (isGrpcService(ctx.service!)) {
     const replaced = pluginContext.upstream.body ?? view.bufferedBody ?? null;
     const call = new GrpcExchange(ctx, options.grpcSessions ?? defaultGrpcSessions(ctx.snapshot.settings), replaced === null ? null : Buffer.from(replaced), response);
@@ -120,6 +119,20 @@ function afterAccess(ctx: ProxyContext, run: PluginRun, response: PluginResponse
     call.start();
     return;
   }
+  const settings = ctx.snapshot.settings;
+  const known = pluginContext.upstream.body ?? view.bufferedBody;
+  if (known === null && shouldBufferBody(ctx.req, ctx.route!.request_buffering, settings.client_body_buffer_size)) {
+    view.readBody().then(
+      (body) => startExchange(ctx, options, response, body),
+      // The client went away mid-body (or the stream failed): nobody is left to answer.
+      () => { if (!ctx.res.destroyed) ctx.res.destroy(); },
+    );
+    return;
+  }
+  startExchange(ctx, options, response, known ?? upstreamBody(ctx.req, settings.client_max_body_size));
+}
+
+function startExchange(ctx: ProxyContext, options: FlowOptions, response: PluginResponse, body: UpstreamBody | Buffer | null): void {
   const exchange = new UpstreamExchange(ctx, options.pools, body, response);
   response.exchange = exchange;
   exchange.start();
