@@ -18,6 +18,7 @@ import { buildUpstreamHeaders } from './upstream-headers.ts';
 import { BodyTooLargeError, type UpstreamBody } from './body-limit.ts';
 import type { UpstreamEntry } from './snapshot.ts';
 import { PRECISE_BELOW_MS, readDeadlines, type ReadWatched } from './read-deadlines.ts';
+import { HeldWrites } from './write-batch.ts';
 
 type DispatchController = Dispatcher.DispatchController;
 
@@ -76,6 +77,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched
   private done = false;
   private balancerStartedAt = 0;
   private drainListener: (() => void) | null = null;
+  /** The client writes of a body, batched per loop turn (write-batch.ts). */
+  private held: HeldWrites | null = null;
   /** Native timer for read timeouts under PRECISE_BELOW_MS; longer ones use readDeadlines. */
   private readTimer: NodeJS.Timeout | null = null;
   private headReceived = false;
@@ -229,12 +232,16 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched
     if (this.done) return;
     this.armRead();
     if (this.sink !== null) { this.sink.data(chunk, controller); return; }
-    if (!this.ctx.res.write(chunk)) {
-      // Backpressure: stop reading the upstream until the client drains (§2.14 slow read).
-      controller.pause();
-      this.drainListener ??= () => this.controller?.resume();
-      this.ctx.res.once('drain', this.drainListener);
-    }
+    (this.held ??= new HeldWrites(this.ctx.res, () => this.pauseForClient())).write(chunk);
+  }
+
+  /** Backpressure: stop reading the upstream until the client drains (§2.14 slow read). */
+  private pauseForClient(): void {
+    const controller = this.controller;
+    if (controller === null) return;
+    controller.pause();
+    this.drainListener ??= () => this.controller?.resume();
+    this.ctx.res.once('drain', this.drainListener);
   }
 
   onResponseEnd(): void {
@@ -242,7 +249,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched
     const abandoned = this.done;
     this.finish();
     if (this.sink !== null) { if (!abandoned) this.sink.end(); return; }
-    if (!this.ctx.res.writableEnded) this.ctx.res.end();
+    if (this.ctx.res.writableEnded) return;
+    (this.held ??= new HeldWrites(this.ctx.res, () => this.pauseForClient())).end();
   }
 
   /** Stops the exchange because a plugin replaced the response (header_filter/response exit). */

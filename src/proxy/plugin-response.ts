@@ -10,6 +10,7 @@ import { errorContentType, negotiateErrorMime, nginxErrorMessage, renderErrorBod
 import type { ResponseSink, UpstreamExchange } from './forward.ts';
 import { requestSizeOf, serializedTries, upstreamStatusOf } from './log-facts.ts';
 import { convertExitToGrpc, isGrpcRequest } from './grpc/index.ts';
+import { HeldWrites } from './write-batch.ts';
 
 type DispatchController = Dispatcher.DispatchController;
 type HeaderObject = Record<string, string | string[] | number | undefined>;
@@ -35,6 +36,8 @@ export class PluginResponse implements ResponseSink {
   private bodyBytes = 0;
   private upstreamEndedAt = 0;
   private logged = false;
+  /** The client writes of the body, batched per loop turn (write-batch.ts). */
+  private held: HeldWrites | null = null;
 
   constructor(ctx: ProxyContext) {
     this.ctx = ctx;
@@ -320,13 +323,17 @@ export class PluginResponse implements ResponseSink {
     const res = this.ctx.res;
     if (res.writableEnded || res.destroyed) return;
     this.bodyBytes += chunk.length;
-    if (eof) { res.end(chunk.length > 0 ? chunk : undefined); return; }
-    if (chunk.length === 0 || res.write(chunk)) return;
-    // Backpressure: stop reading the upstream until the client drains.
+    const held = (this.held ??= new HeldWrites(res, () => this.pauseForDrain()));
+    if (eof) held.end(chunk);
+    else held.write(chunk);
+  }
+
+  /** Backpressure: stop reading the upstream until the client drains. */
+  private pauseForDrain(): void {
     if (this.awaitingDrain) return;
     this.awaitingDrain = true;
     this.controller?.pause();
-    res.once('drain', () => {
+    this.ctx.res.once('drain', () => {
       this.awaitingDrain = false;
       this.resume();
     });

@@ -1,0 +1,84 @@
+// Client writes of a response, held until the end of the event loop's poll phase and then issued
+// together with every other response's (one setImmediate per loop turn, not per response).
+//
+// Why: each write to an idle client wakes its reader on another CPU, and on virtual machines that
+// wake-up (an inter-processor interrupt) costs more than the rest of the write. Writes issued
+// back to back find the reader still awake. Measured on one core: a bare node:http + undici proxy
+// went from 52 to 40 CPU µs per request with its response writes batched this way. The delay is
+// one loop turn, so streamed bodies (SSE) still go out as they arrive.
+import type { ServerResponse } from 'node:http';
+
+export interface HeldWriter {
+  flushHeld(): void;
+}
+
+let queue: HeldWriter[] = [];
+let scheduled = false;
+
+function flushAll(): void {
+  scheduled = false;
+  const writers = queue;
+  queue = [];
+  for (const writer of writers) writer.flushHeld();
+}
+
+function enqueue(writer: HeldWriter): void {
+  queue.push(writer);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flushAll);
+  }
+}
+
+/**
+ * At most one chunk (and the end) of one response waiting for the batch. `onFull` runs when a
+ * write reports backpressure, so the caller can pause its source until the client drains.
+ */
+export class HeldWrites implements HeldWriter {
+  private readonly res: ServerResponse;
+  private readonly onFull: () => void;
+  private chunk: Buffer | null = null;
+  private ended = false;
+  private queued = false;
+
+  constructor(res: ServerResponse, onFull: () => void) {
+    this.res = res;
+    this.onFull = onFull;
+  }
+
+  write(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.chunk !== null) this.writeNow(this.chunk);
+    this.chunk = chunk;
+    this.queue();
+  }
+
+  end(chunk: Buffer | null = null): void {
+    if (chunk !== null && chunk.length > 0) {
+      if (this.chunk !== null) this.writeNow(this.chunk);
+      this.chunk = chunk;
+    }
+    this.ended = true;
+    this.queue();
+  }
+
+  flushHeld(): void {
+    this.queued = false;
+    const chunk = this.chunk;
+    this.chunk = null;
+    const res = this.res;
+    if (res.writableEnded || res.destroyed) return;
+    if (this.ended) res.end(chunk ?? undefined);
+    else if (chunk !== null) this.writeNow(chunk);
+  }
+
+  private writeNow(chunk: Buffer): void {
+    if (!this.res.write(chunk)) this.onFull();
+  }
+
+  private queue(): void {
+    if (this.queued) return;
+    this.queued = true;
+    enqueue(this);
+  }
+}
