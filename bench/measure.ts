@@ -39,6 +39,8 @@ export interface StartedSystem {
 
 export interface MeasureSettings {
   warmupSeconds: number;
+  /** Unmeasured load right before every measured run (0 = none). */
+  rewarmSeconds: number;
   durationSeconds: number;
   runs: number;
   connections: number;
@@ -120,6 +122,14 @@ export async function measureScenario(
     error: null,
   }));
 
+  // Every Node process measured here (Portico, node-bare, Portkey) answers its first second of load
+  // after ~30 s idle (while the other systems ran) with a 50-150 ms p99; nginx does not. A short
+  // unmeasured run right before each measured one keeps that start-up effect out of the
+  // steady-state numbers, for every system alike. Its failures surface in the measured run.
+  const rewarm = async (system: MeasuredSystem, connections = settings.connections): Promise<void> => {
+    if (settings.rewarmSeconds > 0) await wrkFor(system, settings.rewarmSeconds, false, connections).catch(() => undefined);
+  };
+
   /** One gated, sampled wrk run; null (with entry.error set) when wrk failed. */
   const measureOnce = async (entry: Progress, run: number): Promise<RunSample | null> => {
     if (settings.quietCpu !== null && settings.quietWaitMs > 0) {
@@ -129,6 +139,7 @@ export async function measureScenario(
         settings.log(`  waited ${(wait.waitedMs / 1000).toFixed(1)} s for CPU ${settings.quietCpu} to go quiet (${wait.quiet ? 'now' : 'still'} ${busy} busy)`);
       }
     }
+    await rewarm(entry.system);
     const sampler = startUsageSampler(entry.system.rootPid, entry.system.cpu);
     const result = await wrkFor(entry.system, settings.durationSeconds, true).catch((error: unknown) => {
       entry.error = `run ${run} failed: ${message(error)}`;
@@ -189,6 +200,7 @@ export async function measureScenario(
   if (lightConnections !== undefined && scenario.load === 'wrk') {
     for (const entry of progress) {
       if (entry.error !== null) continue;
+      await rewarm(entry.system, lightConnections);
       const result = await wrkFor(entry.system, settings.durationSeconds, false, lightConnections).catch(() => null);
       if (result === null) continue;
       settings.log(`  ${entry.system.name} at ${lightConnections} connection(s): ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(3)} ms, p99 ${result.p99Ms.toFixed(3)} ms`);

@@ -8,6 +8,8 @@ import type { ScenarioName } from './scenarios.ts';
 export interface BenchOptions {
   scenarios: ScenarioName[];
   warmupSeconds: number;
+  /** Unmeasured seconds of load right before every measured run (0 = none). */
+  rewarmSeconds: number;
   durationSeconds: number;
   runs: number;
   connections: number;
@@ -42,6 +44,8 @@ export const USAGE = `Usage: node bench/run.ts [options]
   --duration <s>       seconds per measured wrk run (default 10)
   --runs <n>           measured runs per system, medians reported (default 3)
   --warmup <s>         warm-up seconds per system and scenario (default 5)
+  --rewarm <s>         unmeasured seconds of load right before every measured run, so a system
+                       left idle while the others ran starts warm (default 2; 0 = none)
   --connections <n>    wrk connections (default 50)
   --quick              smoke run: 1 s warm-up, 2 s runs, 1 run, docs not written
   --target-cmd <cmd>   bench this command instead of Portico; placeholders {port} {admin_port}
@@ -85,6 +89,7 @@ export function parseBenchOptions(argv: readonly string[], defaultDocsPath: stri
       duration: { type: 'string' },
       runs: { type: 'string' },
       warmup: { type: 'string' },
+      rewarm: { type: 'string' },
       connections: { type: 'string' },
       quick: { type: 'boolean', default: false },
       'target-cmd': { type: 'string' },
@@ -114,6 +119,7 @@ export function parseBenchOptions(argv: readonly string[], defaultDocsPath: stri
   return {
     scenarios,
     warmupSeconds: positiveInteger('warmup', values.warmup, quick ? 1 : 5),
+    rewarmSeconds: values.rewarm === '0' ? 0 : positiveInteger('rewarm', values.rewarm, quick ? 0 : 2),
     durationSeconds: positiveInteger('duration', values.duration, quick ? 2 : 10),
     runs: positiveInteger('runs', values.runs, quick ? 1 : 3),
     connections: positiveInteger('connections', values.connections, 50),

@@ -52,6 +52,8 @@ export interface MachineFacts {
 
 export interface MethodFacts {
   warmupSeconds: number;
+  /** Absent in results saved before it existed. */
+  rewarmSeconds?: number;
   durationSeconds: number;
   runs: number;
   connections: number;
@@ -271,8 +273,11 @@ export function renderMarkdown(report: BenchReport): string {
     '- Upstream: nginx, 1 worker, `return 200` with a 100-byte body; a static 1 MiB file for large-body.',
     `- Pinning: the proxy under test on ${pin(method.proxyCpus)}; wrk and the upstream on ${pin(method.loadCpus)} (\`taskset\`).`,
     `- Load: \`wrk -t${method.threads} -c${method.connections} -d${method.durationSeconds}s --latency\` (keep-alive) after a`,
-    `  ${method.warmupSeconds} s warm-up per system; ${method.runs} run(s) per system, interleaved between systems; medians of`,
-    '  req/s, p50 and p99. Peak RSS is the largest sum of VmRSS over the process tree (master/primary and',
+    `  ${method.warmupSeconds} s warm-up per system; ${method.runs} run(s) per system, interleaved between systems${(method.rewarmSeconds ?? 0) > 0 ? `, each right after an unmeasured ${method.rewarmSeconds} s run against the same system` : ''}; medians of`,
+    '  req/s, p50 and p99.' + ((method.rewarmSeconds ?? 0) > 0
+      ? ' (After ~30 s idle while the others run, every Node process here answers its first second of load with a 50–150 ms p99 and nginx does not: the unmeasured run keeps that start-up effect out of the steady-state numbers.)'
+      : ''),
+    '  Peak RSS is the largest sum of VmRSS over the process tree (master/primary and',
     '  workers) sampled every 200 ms during the measured runs. CPU µs/req is the user+system CPU time of that',
     '  tree during a run divided by the requests wrk completed (median over runs); unlike req/s it barely moves',
     '  when other work shares the machine, so "nginx CPU/req ÷ CPU/req" is the steadier efficiency ratio.',

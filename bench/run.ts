@@ -26,7 +26,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 /** Upper bound of the whole run; past it the watchdog kills everything and exits non-zero. */
 function expectedSeconds(options: BenchOptions): number {
   // Each run may be redone once (see --max-foreign), each after a bounded wait for a quiet CPU.
-  const perSystem = options.warmupSeconds + 2 * options.runs * (options.durationSeconds + options.quietWaitMs / 1000);
+  const perSystem = options.warmupSeconds + 2 * options.runs * (options.rewarmSeconds + options.durationSeconds + options.quietWaitMs / 1000);
   // Four systems in the baselines scenarios (direct, nginx, node-bare, subject).
   return options.scenarios.length * (4 * perSystem + options.startTimeoutMs / 1000);
 }
@@ -126,6 +126,7 @@ async function bench(options: BenchOptions, tempDir: string): Promise<BenchRepor
     machine: { ...machine, loadAverageAfter: loadavg()[0] },
     method: {
       warmupSeconds: options.warmupSeconds,
+      rewarmSeconds: options.rewarmSeconds,
       durationSeconds: options.durationSeconds,
       runs: options.runs,
       connections: options.connections,

@@ -21,6 +21,14 @@ test('defaults follow the method: 5 s warm-up, 3 runs of 10 s, 50 connections, a
   assert.equal(options.maxForeignShare, 0.15);
 });
 
+test('every measured run is preceded by a 2 s re-warm unless --rewarm says otherwise (none in --quick)', () => {
+  assert.equal(parseBenchOptions([], '/d.md').rewarmSeconds, 2);
+  assert.equal(parseBenchOptions(['--rewarm', '3'], '/d.md').rewarmSeconds, 3);
+  assert.equal(parseBenchOptions(['--rewarm', '0'], '/d.md').rewarmSeconds, 0);
+  assert.equal(parseBenchOptions(['--quick'], '/d.md').rewarmSeconds, 0);
+  assert.throws(() => parseBenchOptions(['--rewarm', '1.5'], '/d.md'), /--rewarm must be a whole number/);
+});
+
 test('--quiet-wait 0 turns the idle-CPU gate off; --quiet-busy is a percentage', () => {
   const options = parseBenchOptions(['--quiet-wait', '0', '--quiet-busy', '25'], '/d.md');
   assert.equal(options.quietWaitMs, 0);

@@ -152,6 +152,14 @@ test('markdown records machine facts, method and notes', () => {
   assert.match(markdown, /## Reproduce[^]*npm run bench/);
 });
 
+test('the Method section mentions the re-warm before each run only when the run had one', () => {
+  const base = report([scenario('passthrough', [100_000, 80_000, 20_000])]);
+  const rewarmed = renderMarkdown({ ...base, method: { ...base.method, rewarmSeconds: 2 } });
+  assert.match(rewarmed, /each right after an unmeasured 2 s run against the same system/);
+  assert.match(rewarmed, /first second of load with a 50–150 ms p99/);
+  assert.doesNotMatch(renderMarkdown(base), /unmeasured/);
+});
+
 test('the Method section describes node-bare only for runs that measured it (old results still render)', () => {
   const withBare = renderMarkdown(report([scenario('passthrough', [100_000, 80_000, 20_000, 25_000])]));
   assert.match(withBare, /## Method[^#]*- \*\*node-bare\*\* \(`bench\/bare-proxy\.ts`[^#]*"portico ÷ node-bare" can/);
