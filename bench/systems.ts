@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { renderTlsProxyConf, startNginx } from './nginx.ts';
+import { renderProxyConf, renderTlsProxyConf, startNginx } from './nginx.ts';
 import { h2loadAvailable } from './h2load.ts';
 import { startNodeBare } from './node-bare.ts';
 import { DIRECT, NGINX_PROXY, NODE_BARE } from './report.ts';
@@ -157,6 +157,16 @@ export async function aiSystems(context: SystemContext): Promise<ScenarioSystems
     const check = (): Promise<boolean> => answers(url, (body) => body === ANTHROPIC_MOCK_BODY, chatInit({}));
     return { system: { port: mockPort, rootPid: mock.process.pid, url, check }, stop: () => killTree(mock.process.pid) };
   }, null);
+  // nginx relaying to the mock without translating: the cost of the proxy hop alone on this machine
+  // (at one connection its p99 is mostly the wake-ups of idle CPUs, which every proxy here pays).
+  await collector.add(NGINX_PROXY, async () => {
+    const dir = join(context.dir, 'nginx-proxy');
+    const port = await freePort();
+    const nginx = await startNginx('nginx-proxy-ai', dir, renderProxyConf(dir, port, mockPort), port, context.proxyCpus);
+    const url = `http://127.0.0.1:${port}/v1/messages`;
+    const check = (): Promise<boolean> => answers(url, (body) => body === ANTHROPIC_MOCK_BODY, chatInit({}));
+    return { system: { port, rootPid: nginx.process.pid, url, check }, stop: () => killTree(nginx.process.pid) };
+  }, context.proxyCpu);
   // Portico and node-bare are configured with the mock's address, so the client sends no provider headers.
   const ready = (port: number): Promise<boolean> => answers(`http://127.0.0.1:${port}${CHAT_PATH}`, isChatCompletion, chatInit({}));
   await collector.add(context.targetName, async () => {

@@ -152,6 +152,17 @@ test('ai table: node-bare against Portkey and the subject against node-bare, –
   assert.match(old, /\| portico req\/s ÷ node-bare req\/s \| – \|/);
 });
 
+test('ai table: the subject against nginx-proxy at one connection, only when both were measured there', () => {
+  const ai = result('ai', [['direct', summary(80_000, 6)], ['nginx-proxy', summary(60_000, 12)], ['portico', summary(16_000, 60)]]);
+  assert.doesNotMatch(renderAiTable(ai, 'portico'), /nginx-proxy p99 at/);
+  ai.outcomes[0]!.light = { connections: 1, requestsPerSecond: 9000, p50Ms: 0.05, p99Ms: 0.1 };
+  ai.outcomes[1]!.light = { connections: 1, requestsPerSecond: 5000, p50Ms: 0.17, p99Ms: 2.1 };
+  ai.outcomes[2]!.light = { connections: 1, requestsPerSecond: 2500, p50Ms: 0.34, p99Ms: 2.9 };
+  const table = renderAiTable(ai, 'portico');
+  assert.match(table, /\| nginx-proxy p99 − mock direct p99 at 1 connection\(s\) .* \| 2\.00 ms \|/);
+  assert.match(table, /\| portico p99 − nginx-proxy p99 at 1 connection\(s\) \(the gateway's own share beyond a proxy hop\) \| 0\.80 ms \|/);
+});
+
 test('the page shows the plugin cost table, the targets and a failed variant with its reason', () => {
   const report = {
     date: 'd', subject: 'portico', subjectCommand: 'node src/cli/index.ts start', subjectSource: 'commit x', notes: [],

@@ -61,10 +61,10 @@ test('key-auth + acl variant: Portico loads it, refuses a request without the ke
   }
 });
 
-test('ai systems: the mock answers direct, Portico and node-bare translate it to a chat completion, a missing Portkey is reported', { skip }, async () => {
+test('ai systems: the mock answers direct and through nginx-proxy, Portico and node-bare translate it to a chat completion, a missing Portkey is reported', { skip }, async () => {
   const built = await aiSystems(await context(SCENARIOS.ai, 'ai'));
   try {
-    assert.deepEqual(built.systems.map((system) => system.name), ['direct', 'portico', 'node-bare']);
+    assert.deepEqual(built.systems.map((system) => system.name), ['direct', 'nginx-proxy', 'portico', 'node-bare']);
     for (const system of built.systems) assert.equal(await system.check?.(), true, system.name);
     assert.deepEqual(built.failures.map((failure) => failure.target), ['portkey', 'portkey-headless']);
     for (const failure of built.failures) assert.match(failure.error, /Portkey gateway not installed/);
