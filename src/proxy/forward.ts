@@ -79,6 +79,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched
   private drainListener: (() => void) | null = null;
   /** The client writes of a body, batched per loop turn (write-batch.ts). */
   private held: HeldWrites | null = null;
+  /** Paused until the client drains: one 'drain' listener however many writes were refused. */
+  private awaitingDrain = false;
   /** Native timer for read timeouts under PRECISE_BELOW_MS; longer ones use readDeadlines. */
   private readTimer: NodeJS.Timeout | null = null;
   private headReceived = false;
@@ -238,9 +240,10 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched
   /** Backpressure: stop reading the upstream until the client drains (§2.14 slow read). */
   private pauseForClient(): void {
     const controller = this.controller;
-    if (controller === null) return;
+    if (controller === null || this.awaitingDrain) return;
+    this.awaitingDrain = true;
     controller.pause();
-    this.drainListener ??= () => this.controller?.resume();
+    this.drainListener ??= () => { this.awaitingDrain = false; this.controller?.resume(); };
     this.ctx.res.once('drain', this.drainListener);
   }
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { HeldWrites } from './write-batch.ts';
+import { HeldWrites, HOLD_BELOW_BYTES } from './write-batch.ts';
 
 /** A stand-in for node:http's response: records writes; `full` makes write() report backpressure. */
 function recorder(full = false) {
@@ -57,6 +57,18 @@ describe('HeldWrites', () => {
     assert.ok(responses.every(({ log }) => log.length === 0));
     await nextTurn();
     assert.deepEqual(responses.map(({ log }) => log), [['end 0'], ['end 1'], ['end 2']]);
+  });
+
+  it('writes large chunks at once, after anything it held', async () => {
+    const { log, asResponse } = recorder();
+    const held = new HeldWrites(asResponse, () => undefined);
+    held.write(Buffer.from('small'));
+    held.write(Buffer.alloc(HOLD_BELOW_BYTES, 'L'));
+    assert.deepEqual(log.map((line) => line.slice(0, 8)), ['write sm', 'write LL']);
+    held.end(Buffer.alloc(HOLD_BELOW_BYTES, 'E'));
+    assert.deepEqual(log.map((line) => line.slice(0, 8)), ['write sm', 'write LL', 'end EEEE']);
+    await nextTurn();
+    assert.equal(log.length, 3);
   });
 
   it('reports backpressure from a flushed write', async () => {
