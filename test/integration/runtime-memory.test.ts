@@ -2,25 +2,24 @@
 // parsed kong.yml, and a worker must not keep the configurations it replaced.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'undici';
 import { startGatewayProcess, workerPids, type GatewayProcess } from '../helpers/gateway-process.ts';
+import { startUpstream, type Upstream } from '../helpers/loopback-upstream.ts';
 
 const ROUTES = 10_000;
 const MB = 1024 * 1024;
 /** V8 starts its memory reducer 8 s after the last GC-heavy activity (--gc-memory-reducer-start-delay-ms). */
 const IDLE_MS = 11_000;
 
-let upstream: Server;
+let upstream: Upstream;
 let upstreamPort = 0;
 
 before(async () => {
-  upstream = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-  upstreamPort = (upstream.address() as { port: number }).port;
+  upstream = await startUpstream();
+  upstreamPort = upstream.port;
 });
-after(() => new Promise<void>((r) => upstream.close(() => r())));
+after(() => upstream.close());
 
 /** ROUTES routes with their own host and path; `generation` changes every path. */
 function kongYml(generation: number): string {
