@@ -188,10 +188,12 @@ export class PluginRun {
    * When none does, the proxy writes the upstream's head itself through `beginDirectResponse`.
    */
   get filtersResponse(): boolean {
-    return this.laterPhasePlugins().some((configured) => {
+    // A loop, not .some(): this runs for every proxied response with plugins.
+    for (const configured of this.laterPhasePlugins()) {
       const definition = configured.plugin.definition;
-      return definition.header_filter !== undefined || definition.body_filter !== undefined;
-    });
+      if (definition.header_filter !== undefined || definition.body_filter !== undefined) return true;
+    }
+    return false;
   }
 
   /**

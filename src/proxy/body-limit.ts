@@ -4,7 +4,7 @@
 // arrived — and which counts bytes against client_max_body_size while streaming, so chunked
 // framing cannot bypass the limit the Content-Length check enforces up front (Kong #12604
 // class, security-and-reliability §5 B3).
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class BodyTooLargeError extends Error {
   constructor() {
@@ -41,8 +41,22 @@ export function upstreamBody(req: IncomingMessage, limit: number): UpstreamBody 
  */
 export function shouldBufferBody(req: IncomingMessage, requestBuffering: boolean, bufferSize: number): boolean {
   if (!requestBuffering) return false;
-  const length = req.headers['content-length'];
-  if (length === undefined || length === '0') return false;
-  const bytes = Number(length);
+  // No Content-Length reads as NaN: not buffered.
+  const bytes = Number(req.headers['content-length']);
   return bytes > 0 && bytes <= bufferSize;
+}
+
+/**
+ * Calls `start` with the whole body; a client gone mid-body (or a failed stream) leaves nobody to
+ * answer. `start` runs outside the server's request guard, so its failure goes to `fail` (a throw
+ * here would otherwise reject unhandled and end the worker).
+ */
+export function afterBody(res: ServerResponse, reading: Promise<Buffer>, start: (body: Buffer) => void, fail: (error: unknown) => void): void {
+  reading.then((body) => {
+    try {
+      start(body);
+    } catch (error) {
+      fail(error);
+    }
+  }, () => { if (!res.destroyed) res.destroy(); });
 }

@@ -7,11 +7,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { newRequestId } from '../core/ids.ts';
 import { hostnameOf, normalizePath } from '../router/index.ts';
-import { shouldBufferBody, upstreamBody } from './body-limit.ts';
+import { afterBody, shouldBufferBody, upstreamBody } from './body-limit.ts';
 import { readRequestBody } from '../core/read-body.ts';
 import { ProxyContext } from './context.ts';
 import { sendKongError, sendKongExit, sendNginxError } from './error-response.ts';
 import { UpstreamExchange } from './forward.ts';
+import { failProxyRequest } from './request-failure.ts';
 import { checkHeaders, checkRequestTarget } from './request-guard.ts';
 import type { Snapshot } from './snapshot.ts';
 import { realClientAddress } from './trusted-ips.ts';
@@ -59,11 +60,7 @@ export function handleProxyRequest(
   }
   const settings = snapshot.settings;
   if (shouldBufferBody(req, ctx.route!.request_buffering, settings.client_body_buffer_size)) {
-    readRequestBody(req, settings.client_max_body_size).then(
-      (body) => new UpstreamExchange(ctx, options.pools, body).start(),
-      // The client went away mid-body (or the stream failed): nobody is left to answer.
-      () => { if (!res.destroyed) res.destroy(); },
-    );
+    afterBody(res, readRequestBody(req, settings.client_max_body_size), (body) => new UpstreamExchange(ctx, options.pools, body).start(), (error) => failProxyRequest(ctx, error));
     return;
   }
   new UpstreamExchange(ctx, options.pools, upstreamBody(req, settings.client_max_body_size)).start();

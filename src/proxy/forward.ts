@@ -18,7 +18,7 @@ import { buildUpstreamHeaders } from './upstream-headers.ts';
 import { BodyTooLargeError, type UpstreamBody } from './body-limit.ts';
 import type { UpstreamEntry } from './snapshot.ts';
 import { PRECISE_BELOW_MS, readDeadlines, type ReadWatched } from './read-deadlines.ts';
-import { HeldWrites } from './write-batch.ts';
+import { HeldWrites, type WriteSource } from './write-batch.ts';
 
 type DispatchController = Dispatcher.DispatchController;
 
@@ -61,7 +61,7 @@ export interface ResponseSink {
   upstreamFailedMidBody?(error: Error): boolean;
 }
 
-export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched {
+export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched, WriteSource {
   private readonly ctx: ProxyContext;
   private readonly pools: UpstreamPools;
   private readonly entry: UpstreamEntry | undefined;
@@ -76,11 +76,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched
   private reported = false;
   private done = false;
   private balancerStartedAt = 0;
-  private drainListener: (() => void) | null = null;
-  /** The client writes of a body, batched per loop turn (write-batch.ts). */
+  /** The client writes of a body, batched per loop turn, and their backpressure (write-batch.ts). */
   private held: HeldWrites | null = null;
-  /** Paused until the client drains: one 'drain' listener however many writes were refused. */
-  private awaitingDrain = false;
   /** Native timer for read timeouts under PRECISE_BELOW_MS; longer ones use readDeadlines. */
   private readTimer: NodeJS.Timeout | null = null;
   private headReceived = false;
@@ -234,17 +231,20 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched
     if (this.done) return;
     this.armRead();
     if (this.sink !== null) { this.sink.data(chunk, controller); return; }
-    (this.held ??= new HeldWrites(this.ctx.res, () => this.pauseForClient())).write(chunk);
+    this.clientWrites().write(chunk);
   }
 
-  /** Backpressure: stop reading the upstream until the client drains (§2.14 slow read). */
-  private pauseForClient(): void {
-    const controller = this.controller;
-    if (controller === null || this.awaitingDrain) return;
-    this.awaitingDrain = true;
-    controller.pause();
-    this.drainListener ??= () => { this.awaitingDrain = false; this.controller?.resume(); };
-    this.ctx.res.once('drain', this.drainListener);
+  /** Backpressure: the upstream is not read while the client is slow to drain (§2.14 slow read). */
+  private clientWrites(): HeldWrites {
+    return (this.held ??= new HeldWrites(this.ctx.res, this));
+  }
+
+  pauseSource(): void {
+    this.controller?.pause();
+  }
+
+  resumeSource(): void {
+    this.controller?.resume();
   }
 
   onResponseEnd(): void {
@@ -253,7 +253,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, ReadWatched
     this.finish();
     if (this.sink !== null) { if (!abandoned) this.sink.end(); return; }
     if (this.ctx.res.writableEnded) return;
-    (this.held ??= new HeldWrites(this.ctx.res, () => this.pauseForClient())).end();
+    this.clientWrites().end();
   }
 
   /** Stops the exchange because a plugin replaced the response (header_filter/response exit). */

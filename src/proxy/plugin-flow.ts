@@ -6,7 +6,7 @@
 import { escapeUpstreamPath } from '../router/index.ts';
 import { IncomingRequestView, PluginRun } from '../pipeline/index.ts';
 import { PluginRequestContext } from '../pdk/index.ts';
-import { shouldBufferBody, upstreamBody, type UpstreamBody } from './body-limit.ts';
+import { afterBody, shouldBufferBody, upstreamBody, type UpstreamBody } from './body-limit.ts';
 import type { ProxyContext } from './context.ts';
 import type { FlowOptions, UpgradeRequest } from './flow.ts';
 import { UpstreamExchange } from './forward.ts';
@@ -122,11 +122,7 @@ function afterAccess(ctx: ProxyContext, run: PluginRun, response: PluginResponse
   const settings = ctx.snapshot.settings;
   const known = pluginContext.upstream.body ?? view.bufferedBody;
   if (known === null && shouldBufferBody(ctx.req, ctx.route!.request_buffering, settings.client_body_buffer_size)) {
-    view.readBody().then(
-      (body) => startExchange(ctx, options, response, body),
-      // The client went away mid-body (or the stream failed): nobody is left to answer.
-      () => { if (!ctx.res.destroyed) ctx.res.destroy(); },
-    );
+    afterBody(ctx.res, view.readBody(), (body) => startExchange(ctx, options, response, body), (error) => response.fail(error));
     return;
   }
   startExchange(ctx, options, response, known ?? upstreamBody(ctx.req, settings.client_max_body_size));

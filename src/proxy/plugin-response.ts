@@ -6,18 +6,19 @@ import type { Dispatcher } from 'undici';
 import { SERVER_TOKEN } from '../core/version.ts';
 import { serializeRequest, type PluginRun } from '../pipeline/index.ts';
 import type { ProxyContext } from './context.ts';
-import { errorContentType, negotiateErrorMime, nginxErrorMessage, renderErrorBody, sendNginxError } from './error-response.ts';
+import { errorContentType, negotiateErrorMime, nginxErrorMessage, renderErrorBody } from './error-response.ts';
 import type { ResponseSink, UpstreamExchange } from './forward.ts';
 import { requestSizeOf, serializedTries, upstreamStatusOf } from './log-facts.ts';
 import { convertExitToGrpc, isGrpcRequest } from './grpc/index.ts';
-import { HeldWrites } from './write-batch.ts';
+import { failProxyRequest } from './request-failure.ts';
+import { HeldWrites, type WriteSource } from './write-batch.ts';
 
 type DispatchController = Dispatcher.DispatchController;
 type HeaderObject = Record<string, string | string[] | number | undefined>;
 
 const EMPTY = Buffer.alloc(0);
 
-export class PluginResponse implements ResponseSink {
+export class PluginResponse implements ResponseSink, WriteSource {
   /** The upstream exchange, once the request was sent upstream. */
   exchange: Pick<UpstreamExchange, 'abandon'> | null = null;
   private readonly ctx: ProxyContext;
@@ -29,14 +30,13 @@ export class PluginResponse implements ResponseSink {
   /** Chunks (null = the end) that arrived while an async handler was running. */
   private readonly waiting: Array<Buffer | null> = [];
   private busy = false;
-  private awaitingDrain = false;
   private filtering = false;
   /** The upstream's response was replaced (plugin exit) or the request failed. */
   private stopped = false;
   private bodyBytes = 0;
   private upstreamEndedAt = 0;
   private logged = false;
-  /** The client writes of the body, batched per loop turn (write-batch.ts). */
+  /** The client writes of the body, batched per loop turn, and their backpressure (write-batch.ts). */
   private held: HeldWrites | null = null;
 
   constructor(ctx: ProxyContext) {
@@ -143,11 +143,7 @@ export class PluginResponse implements ResponseSink {
     if (this.stopped && this.ctx.res.writableEnded) return;
     this.stopped = true;
     this.exchange?.abandon();
-    const ctx = this.ctx;
-    ctx.snapshot.plugins.environment.logger.error('proxy request failed', { error: error as Error, url: ctx.req.url });
-    if (ctx.res.headersSent) { ctx.res.destroy(); return; }
-    const req = ctx.req;
-    sendNginxError(ctx.res, ctx, req.headers.accept, req.headers['content-type'], ctx.snapshot.settings.error_default_type, 500, true);
+    failProxyRequest(this.ctx, error);
   }
 
   /** Kong's log phase: once per request, after the response went out; never throws. */
@@ -238,9 +234,8 @@ export class PluginResponse implements ResponseSink {
     // the answer carries its real Content-Length instead of chunked framing. The head is taken
     // first: as in Kong, headers set during body_filter do not reach the client.
     const headers = plugin.responseHeaders;
-    headers.delete('transfer-encoding');
     headers.delete('content-length');
-    const wire = headers.toWire();
+    const wire = this.wireHeaders(null);
     const status = plugin.status;
     let filtered = run.bodyFilter(out, true);
     if (filtered instanceof Promise) filtered = await filtered;
@@ -259,14 +254,19 @@ export class PluginResponse implements ResponseSink {
       // prepareDownstreamHeaders already removed the framing and hop-by-hop headers.
       wire = direct;
     } else {
-      const headers = this.run.ctx.responseHeaders;
-      headers.delete('transfer-encoding');
-      // A body_filter may change the body's size: the response is sent chunked instead.
-      if (this.filtering) headers.delete('content-length');
-      else if (length !== null) headers.set('Content-Length', String(length));
-      wire = headers.toWire();
+      wire = this.wireHeaders(length);
     }
     return this.sendHead(status, wire);
+  }
+
+  /** The plugin context's headers for writeHead, framing fixed: `length` of a whole body, else chunked. */
+  private wireHeaders(length: number | null): HeaderObject {
+    const headers = this.run.ctx.responseHeaders;
+    headers.delete('transfer-encoding');
+    // A body_filter may change the body's size: the response is sent chunked instead.
+    if (this.filtering) headers.delete('content-length');
+    else if (length !== null) headers.set('Content-Length', String(length));
+    return headers.toWire();
   }
 
   private sendHead(status: number, wire: HeaderObject): boolean {
@@ -323,24 +323,22 @@ export class PluginResponse implements ResponseSink {
     const res = this.ctx.res;
     if (res.writableEnded || res.destroyed) return;
     this.bodyBytes += chunk.length;
-    const held = (this.held ??= new HeldWrites(res, () => this.pauseForDrain()));
+    // Backpressure: the upstream is not read while the client is slow to drain.
+    const held = (this.held ??= new HeldWrites(res, this));
     if (eof) held.end(chunk);
     else held.write(chunk);
   }
 
-  /** Backpressure: stop reading the upstream until the client drains. */
-  private pauseForDrain(): void {
-    if (this.awaitingDrain) return;
-    this.awaitingDrain = true;
+  pauseSource(): void {
     this.controller?.pause();
-    this.ctx.res.once('drain', () => {
-      this.awaitingDrain = false;
-      this.resume();
-    });
+  }
+
+  resumeSource(): void {
+    this.resume();
   }
 
   private resume(): void {
-    if (!this.busy && !this.awaitingDrain && !this.stopped) this.controller?.resume();
+    if (!this.busy && this.held?.awaitingDrain !== true && !this.stopped) this.controller?.resume();
   }
 
   private drainWaiting(): void {

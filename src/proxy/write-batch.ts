@@ -35,20 +35,30 @@ function enqueue(writer: HeldWriter): void {
   }
 }
 
+/** What feeds a response: stopped while the client is slow to drain. */
+export interface WriteSource {
+  pauseSource(): void;
+  resumeSource(): void;
+}
+
 /**
- * At most one chunk (and the end) of one response waiting for the batch. `onFull` runs when a
- * write reports backpressure, so the caller can pause its source until the client drains.
+ * At most one chunk (and the end) of one response waiting for the batch, and the response's
+ * backpressure: when a write is refused the source is paused once, and resumed when the client
+ * has drained, however many writes were refused meanwhile.
  */
 export class HeldWrites implements HeldWriter {
   private readonly res: ServerResponse;
-  private readonly onFull: () => void;
+  private readonly source: WriteSource;
   private chunk: Buffer | null = null;
   private ended = false;
   private queued = false;
+  private drainListener: (() => void) | null = null;
+  /** True from a refused write until the client drains. */
+  awaitingDrain = false;
 
-  constructor(res: ServerResponse, onFull: () => void) {
+  constructor(res: ServerResponse, source: WriteSource) {
     this.res = res;
-    this.onFull = onFull;
+    this.source = source;
   }
 
   write(chunk: Buffer): void {
@@ -84,7 +94,11 @@ export class HeldWrites implements HeldWriter {
   }
 
   private writeNow(chunk: Buffer): void {
-    if (!this.res.write(chunk)) this.onFull();
+    if (this.res.write(chunk) || this.awaitingDrain) return;
+    this.awaitingDrain = true;
+    this.source.pauseSource();
+    this.drainListener ??= () => { this.awaitingDrain = false; this.source.resumeSource(); };
+    this.res.once('drain', this.drainListener);
   }
 
   private queue(): void {
