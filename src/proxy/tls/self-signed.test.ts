@@ -4,6 +4,19 @@ import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { selfSignedCertificate } from './self-signed.ts';
 
 describe('selfSignedCertificate', () => {
+  it('encodes every random serial as a minimal positive INTEGER (zero and high leading bytes included)', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    for (const first of [0x00, 0x80, 0xff, 0x7f]) {
+      const random = Buffer.alloc(16, 0x01);
+      random[0] = first;
+      random[1] = 0x05;
+      const pem = selfSignedCertificate(privateKey, publicKey, '/CN=localhost', 1, random);
+      const serial = new X509Certificate(pem).serialNumber;
+      assert.match(serial, /^(0[1-9A-F]|[1-7][0-9A-F])/, `serial ${serial} from a leading 0x${first.toString(16)}`);
+      assert.equal(serial.length, 32);
+    }
+  });
+
   for (const type of ['rsa', 'ec'] as const) {
     it(`builds a valid self-signed ${type} certificate`, () => {
       const { privateKey, publicKey } = type === 'rsa'

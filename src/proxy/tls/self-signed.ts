@@ -48,12 +48,24 @@ function name(subject: string): Buffer {
   return sequence(...parts);
 }
 
+/**
+ * A random serial as DER INTEGER content: positive (top bit clear) and minimal. A leading zero
+ * byte before one under 0x80 is padding DER forbids; OpenSSL then refused the whole certificate
+ * ("illegal padding"), about once in 256 generated certificates.
+ */
+export function certificateSerial(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = (serial[0]! & 0x7f) || 0x01;
+  return serial;
+}
+
 /** PEM of a self-signed certificate for `privateKey` (RSA or EC), SHA-256 signed. */
-export function selfSignedCertificate(privateKey: KeyObject, publicKey: KeyObject, subject: string, validDays: number): string {
+export function selfSignedCertificate(
+  privateKey: KeyObject, publicKey: KeyObject, subject: string, validDays: number, random: Buffer = randomBytes(16),
+): string {
   const rsa = privateKey.asymmetricKeyType === 'rsa';
   const algorithm = rsa ? sequence(oid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00])) : sequence(oid('1.2.840.10045.4.3.2'));
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // a positive INTEGER
+  const serial = certificateSerial(random);
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + validDays * 86_400_000);
   const issuer = name(subject);
